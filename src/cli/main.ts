@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+import { KindlingError } from '../errors/KindlingError.ts';
+import { runDemo } from './runDemo.ts';
+import { runServe } from './runServe.ts';
+import { usage } from './usage.ts';
+
+const [command, ...args] = process.argv.slice(2);
+
+async function main(): Promise<number> {
+  switch (command) {
+    case 'serve':
+      return runServe(args, process.env);
+    case 'demo':
+      return runDemo(args, process.env);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(usage());
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`kindling: unknown command ${JSON.stringify(command)}\n\n${usage()}`);
+      return 2;
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const config = error instanceof KindlingError && error.code === 'ERR_CONFIG_INVALID';
+    process.stderr.write(`kindling: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = config ? 2 : 1;
+  },
+);

@@ -1,0 +1,36 @@
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+export type SourceConfig =
+  | { kind: 'dir'; path: string }
+  | {
+      kind: 'kubernetes';
+      namespace: string | undefined;
+      allNamespaces: boolean;
+      kubeconfig: string | undefined;
+    };
+
+/** `kindling serve`'s configuration, parsed and checked once at start-up. */
+export interface ServeConfig {
+  source: SourceConfig;
+  selector: string;
+  listen: HostPort;
+  metricsListen: HostPort;
+  tls: { certFile: string; keyFile: string } | undefined;
+  maxPayloadBytes: number;
+  cacheMaxBytes: number;
+  tombstoneTtlMs: number;
+  retryAfterSeconds: number;
+  rateLimit: { burst: number; refillPerSecond: number };
+  shutdownTimeoutMs: number;
+  /** Readiness turns false this long before the listener closes, so load balancers stop sending first. */
+  shutdownDelayMs: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxHeaderSize: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logRequests: boolean;
+}

@@ -1,0 +1,22 @@
+import { hashToken } from '../../tokens/hashToken.ts';
+import { parseUuid } from '../../tokens/parseUuid.ts';
+
+const BEARER = /^bearer[ \t]+([^\s]+)[ \t]*$/i;
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+/**
+ * The SHA-256 of the token in an `Authorization: Bearer …` header, or undefined when the header is missing
+ * or malformed. Accepts the UUID itself and the base64 of the UUID string (what HyperShift's stubs send).
+ * The token itself never leaves this function.
+ */
+export function readBearer(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const credential = BEARER.exec(header)?.[1];
+  if (credential === undefined) return undefined;
+  let uuid = parseUuid(credential);
+  // A UUID is 36 characters, so its base64 is 48: anything else cannot be one.
+  if (uuid === undefined && credential.length >= 48 && credential.length <= 50 && BASE64.test(credential)) {
+    uuid = parseUuid(Buffer.from(credential, 'base64').toString('latin1'));
+  }
+  return uuid === undefined ? undefined : hashToken(uuid);
+}

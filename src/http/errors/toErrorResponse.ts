@@ -1,0 +1,71 @@
+import type { ErrorCode } from '../../errors/KindlingError.ts';
+
+interface Answer {
+  status: number;
+  message: string;
+  headers?: Record<string, string>;
+}
+
+// What each code means to a booting machine. 4xx: Ignition gives up at once, so only for "never".
+// 5xx + Retry-After: Ignition retries forever, so every "not yet" is a 503 (never 429, which it abandons).
+// Messages say what kind of error it is and never name a pool, a Secret or a token.
+const ANSWERS: Record<ErrorCode, Answer> = {
+  ERR_UNAUTHORIZED: {
+    status: 401,
+    message: 'missing or malformed bearer token',
+    headers: { 'WWW-Authenticate': 'Bearer realm="kindling"' },
+  },
+  ERR_TOKEN_EXPIRED: { status: 403, message: 'token expired' },
+  ERR_TOKEN_REVOKED: { status: 403, message: 'token revoked' },
+  ERR_NOT_ACCEPTABLE: {
+    status: 406,
+    message: 'the payload cannot be expressed in the requested Ignition spec',
+  },
+  ERR_METHOD_NOT_ALLOWED: { status: 405, message: 'method not allowed', headers: { Allow: 'GET, HEAD' } },
+  ERR_NOT_FOUND: { status: 404, message: 'not found' },
+  ERR_BAD_REQUEST: { status: 400, message: 'bad request' },
+  ERR_TOKEN_UNKNOWN: { status: 503, message: 'token not known (yet); retry' },
+  ERR_TOKEN_CONFLICT: { status: 503, message: 'token is claimed by more than one configuration; retry' },
+  ERR_SECRET_REFUSED: { status: 503, message: 'configuration for this token is invalid; retry' },
+  ERR_NOT_READY: { status: 503, message: 'server not ready; retry' },
+  ERR_RATE_LIMITED: { status: 503, message: 'too many failed requests from this address; retry' },
+  ERR_INTERNAL: { status: 500, message: 'internal error; retry' },
+  ERR_SECRET_INVALID: { status: 503, message: 'configuration for this token is invalid; retry' },
+  ERR_PAYLOAD_INVALID: { status: 503, message: 'configuration for this token is invalid; retry' },
+  ERR_CONFIG_INVALID: { status: 500, message: 'internal error; retry' },
+  ERR_SOURCE_FAILED: { status: 503, message: 'server not ready; retry' },
+};
+
+export interface ErrorResponseOptions {
+  retryAfterSeconds: number;
+}
+
+/**
+ * The one place where errors become HTTP answers. Bodies and headers are built once per code, so an error
+ * answer allocates no more than a success.
+ */
+export function createErrorResponder({ retryAfterSeconds }: ErrorResponseOptions) {
+  const prepared = new Map<ErrorCode, { status: number; body: Buffer; headers: Record<string, string> }>();
+  for (const [code, answer] of Object.entries(ANSWERS) as [ErrorCode, Answer][]) {
+    const body = Buffer.from(`${JSON.stringify({ error: code, message: answer.message })}\n`);
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      'Content-Length': String(body.length),
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      ...answer.headers,
+    };
+    if (answer.status >= 500) headers['Retry-After'] = String(retryAfterSeconds);
+    prepared.set(code, { status: answer.status, body, headers });
+  }
+  return function toErrorResponse(code: ErrorCode): Response {
+    const { status, body, headers } = prepared.get(code) ?? prepared.get('ERR_INTERNAL')!;
+    return new Response(body, { status, headers });
+  };
+}
+
+export type ErrorResponder = ReturnType<typeof createErrorResponder>;
+
+export function statusOf(code: ErrorCode): number {
+  return ANSWERS[code].status;
+}

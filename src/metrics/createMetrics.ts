@@ -1,0 +1,103 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { StoreStats } from '../store/createPayloadStore.ts';
+
+/**
+ * Every metric kindling exports. Label values come from the server's own data (route names, status codes,
+ * Secret names, rule names), never from a client's request.
+ */
+export function createMetrics({
+  stats,
+  sourceReady,
+}: {
+  stats: () => StoreStats;
+  sourceReady: () => boolean;
+}) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'kindling_' });
+  const registers = [registry];
+
+  const requests = new Counter({
+    name: 'kindling_http_requests_total',
+    help: 'HTTP requests answered, by route, method and status.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers,
+  });
+  const duration = new Histogram({
+    name: 'kindling_http_request_duration_seconds',
+    help: 'Time from request to the answer handed to the socket, by route.',
+    labelNames: ['route'] as const,
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers,
+  });
+  const refused = new Gauge({
+    name: 'kindling_secret_refused',
+    help: 'Token Secrets currently refused (1), by Secret and the rule they break.',
+    labelNames: ['namespace', 'secret', 'rule'] as const,
+    registers,
+  });
+  const refusals = new Counter({
+    name: 'kindling_secret_refusals_total',
+    help: 'Token Secret versions refused, by rule.',
+    labelNames: ['rule'] as const,
+    registers,
+  });
+  new Gauge({
+    name: 'kindling_token_conflicts',
+    help: 'Tokens claimed by more than one Secret (each answers 503 until one claim is left).',
+    registers,
+    collect() {
+      this.set(stats().conflicts);
+    },
+  });
+  const sourceErrors = new Counter({
+    name: 'kindling_source_errors_total',
+    help: 'Errors reading token Secrets from the source, by kind.',
+    labelNames: ['kind'] as const,
+    registers,
+  });
+  const lastSync = new Gauge({
+    name: 'kindling_source_last_sync_timestamp_seconds',
+    help: 'When the source last applied a full list or an event (how stale the view may be).',
+    registers,
+  });
+  const rateLimited = new Counter({
+    name: 'kindling_rate_limited_total',
+    help: 'Requests answered 503 because their address made too many failed lookups.',
+    registers,
+  });
+  new Gauge({
+    name: 'kindling_source_ready',
+    help: '1 once the first full load of token Secrets has been applied.',
+    registers,
+    collect() {
+      this.set(sourceReady() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'kindling_store',
+    help: 'What the store holds: secrets (served), refused, payloads (distinct), tombstones.',
+    labelNames: ['kind'] as const,
+    registers,
+    collect() {
+      const s = stats();
+      this.set({ kind: 'secrets' }, s.secrets);
+      this.set({ kind: 'refused' }, s.refused);
+      this.set({ kind: 'payloads' }, s.payloads);
+      this.set({ kind: 'tombstones' }, s.tombstones);
+    },
+  });
+  new Gauge({
+    name: 'kindling_store_bytes',
+    help: 'Bytes held: payloads as stored, and derived bytes (gzip, converted specs) in the bounded cache.',
+    labelNames: ['kind'] as const,
+    registers,
+    collect() {
+      const s = stats();
+      this.set({ kind: 'payloads' }, s.payloadBytes);
+      this.set({ kind: 'cache' }, s.cacheBytes);
+    },
+  });
+  return { registry, requests, duration, refused, refusals, sourceErrors, lastSync, rateLimited };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

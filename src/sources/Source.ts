@@ -1,0 +1,26 @@
+import type { SecretObject } from '../tokens/SecretObject.ts';
+import type { TokenSecret } from '../tokens/TokenSecret.ts';
+
+/**
+ * Where token Secrets come from. A source pushes what it sees into a sink (the store); it never decides
+ * what is valid: every rule is checked once, in the store, whatever the source.
+ */
+export interface SourceSink {
+  /** The complete set of selected Secrets (first load, relist). The first call makes the server ready. */
+  replace(secrets: readonly SecretObject[]): void;
+  upsert(secret: SecretObject): void;
+  remove(ref: { namespace?: string | undefined; name: string }): void;
+}
+
+export interface Source {
+  /** For logs: which source, where (never a credential). */
+  readonly description: string;
+  /** Starts feeding `sink`; resolves once the source is running, not necessarily loaded. */
+  start(sink: SourceSink): Promise<void>;
+  stop(): Promise<void>;
+  /**
+   * Called after a token's payload was served (200 or 304). Off the request path and best effort: a source
+   * that records first fetches (the Kubernetes one annotates the Secret) queues the work and returns.
+   */
+  recordFetch?(secret: TokenSecret, tokenHash: string, remoteAddress: string): void;
+}

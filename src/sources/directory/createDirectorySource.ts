@@ -1,0 +1,182 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { KindlingError } from '../../errors/KindlingError.ts';
+import { DEFAULT_SELECTOR } from '../../tokens/labels.ts';
+import { secretKey, type SecretObject } from '../../tokens/SecretObject.ts';
+import { parseSelector } from '../parseSelector.ts';
+import type { Source, SourceSink } from '../Source.ts';
+import type { SourceObserver } from '../SourceObserver.ts';
+import { readSecretFile, type FileObject } from './readSecretFile.ts';
+
+export interface DirectorySourceOptions {
+  path: string;
+  selector?: string;
+  observer?: SourceObserver;
+  /** Changes arrive as bursts of events (editors write, rename, chmod): one scan per burst. */
+  debounceMs?: number;
+  /** A rescan on a timer too, for filesystems where change events get lost (network mounts, some overlays). */
+  pollIntervalMs?: number;
+}
+
+const READABLE = /\.(json|ya?ml)$/;
+
+interface FileState {
+  stamp: string;
+  objects: FileObject[];
+}
+
+/** Token Secrets from a directory of Kubernetes manifests: the embedded default, no cluster needed. */
+export function createDirectorySource({
+  path,
+  selector = DEFAULT_SELECTOR,
+  observer = {},
+  debounceMs = 50,
+  pollIntervalMs = 5_000,
+}: DirectorySourceOptions): Source {
+  const selected = parseSelector(selector);
+  const files = new Map<string, FileState>();
+  // The stamp of a file that failed, so an unchanged broken file is reported once, not at every poll.
+  const failed = new Map<string, string>();
+  let sink: SourceSink | undefined;
+  let watcher: FSWatcher | undefined;
+  let poll: NodeJS.Timeout | undefined;
+  let debounce: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+
+  async function readChanged(names: string[]) {
+    for (const name of names) {
+      const file = join(path, name);
+      try {
+        const info = await stat(file);
+        if (!info.isFile()) continue;
+        const stamp = `${info.ino}:${info.size}:${info.mtimeMs}`;
+        if (files.get(name)?.stamp === stamp || failed.get(name) === stamp) continue;
+        try {
+          files.set(name, { stamp, objects: readSecretFile(name, await readFile(file, 'utf8')) });
+          failed.delete(name);
+        } catch (error) {
+          failed.set(name, stamp);
+          const kept = files.get(name)?.objects.length ?? 0;
+          observer.error?.(
+            'parse',
+            `${(error as Error).message}; keeping the ${kept} object(s) last read from it`,
+            {
+              file: name,
+            },
+          );
+        }
+      } catch (error) {
+        // Vanished between readdir and stat: the next scan sees it gone.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+          observer.error?.('read', `${name}: ${(error as Error).message}`, { file: name });
+        }
+      }
+    }
+  }
+
+  function collect(): SecretObject[] {
+    const byKey = new Map<string, string>();
+    const secrets: SecretObject[] = [];
+    for (const name of [...files.keys()].sort()) {
+      for (const { where, object } of files.get(name)?.objects ?? []) {
+        const secret = object as Partial<SecretObject> | null;
+        if (
+          typeof secret !== 'object' ||
+          secret === null ||
+          (secret.kind !== undefined && secret.kind !== 'Secret')
+        ) {
+          observer.error?.('not-a-secret', `${where}: not a Secret; ignored`, { file: name });
+          continue;
+        }
+        if (typeof secret.metadata?.name !== 'string') {
+          observer.error?.('parse', `${where}: metadata.name is missing; ignored`, { file: name });
+          continue;
+        }
+        if (!selected(secret.metadata.labels)) continue;
+        const key = secretKey(secret.metadata);
+        const first = byKey.get(key);
+        if (first !== undefined) {
+          observer.error?.('duplicate', `${where}: Secret ${key} is already defined in ${first}; ignored`, {
+            file: name,
+          });
+          continue;
+        }
+        byKey.set(key, where);
+        secrets.push(secret as SecretObject);
+      }
+    }
+    return secrets;
+  }
+
+  async function scanOnce() {
+    const names = (await readdir(path)).filter((name) => !name.startsWith('.') && READABLE.test(name));
+    const present = new Set(names);
+    for (const name of [...files.keys()]) if (!present.has(name)) files.delete(name);
+    for (const name of [...failed.keys()]) if (!present.has(name)) failed.delete(name);
+    await readChanged(names);
+    sink?.replace(collect());
+    observer.synced?.();
+  }
+
+  /** Scans never overlap; a change during a scan causes exactly one more. */
+  function scan(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          await scanOnce();
+        } catch (error) {
+          observer.error?.('read', `cannot read ${path}: ${(error as Error).message}`);
+        }
+      } while (again);
+      running = undefined;
+    })();
+    return running;
+  }
+
+  function schedule() {
+    clearTimeout(debounce);
+    debounce = setTimeout(() => void scan(), debounceMs);
+  }
+
+  return {
+    description: `dir:${path}`,
+    async start(target) {
+      const info = await stat(path).catch(() => undefined);
+      if (!info?.isDirectory()) {
+        throw new KindlingError(
+          'ERR_CONFIG_INVALID',
+          `source directory ${path} does not exist or is not a directory`,
+          {
+            path: 'source',
+          },
+        );
+      }
+      sink = target;
+      await scan();
+      try {
+        watcher = watch(path, { persistent: false }, schedule);
+        watcher.on('error', (error) =>
+          observer.error?.('watch', `watching ${path} failed: ${error.message}`),
+        );
+      } catch (error) {
+        observer.error?.('watch', `cannot watch ${path}, polling only: ${(error as Error).message}`);
+      }
+      poll = setInterval(() => void scan(), pollIntervalMs);
+      poll.unref();
+    },
+    async stop() {
+      watcher?.close();
+      clearInterval(poll);
+      clearTimeout(debounce);
+      sink = undefined;
+      await running;
+    },
+  };
+}

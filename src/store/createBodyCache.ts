@@ -1,0 +1,66 @@
+import { LRUCache } from 'lru-cache';
+import { KindlingError } from '../errors/KindlingError.ts';
+import { convertDown } from '../payload/convertDown.ts';
+import type { SpecVersion } from '../payload/SpecVersion.ts';
+import type { StoredPayload } from '../tokens/TokenSecret.ts';
+import type { PreparedBody } from './PreparedBody.ts';
+import { prepareBody } from './prepareBody.ts';
+
+/** A payload converted to an older spec, or the reason it cannot be. */
+type Entry = PreparedBody | KindlingError;
+
+export interface BodyCache {
+  /** The body of `payload` as spec `version`; ERR_NOT_ACCEPTABLE when the payload cannot be expressed so. */
+  get(payload: StoredPayload, version: SpecVersion): Entry;
+  /** Forgets every variant of a payload nobody serves any more. */
+  forget(payload: StoredPayload): void;
+  readonly bytes: number;
+}
+
+function sizeOf(entry: Entry): number {
+  return entry instanceof KindlingError ? 256 : entry.identity.body.length + entry.gzip.body.length + 1024;
+}
+
+function build(payload: StoredPayload, version: SpecVersion): Entry {
+  if (version === payload.version) return prepareBody(payload.bytes, version);
+  try {
+    const config = JSON.parse(payload.bytes.toString('utf8'));
+    const converted = convertDown(config, payload.version, version);
+    return prepareBody(Buffer.from(JSON.stringify(converted)), version);
+  } catch (error) {
+    if (error instanceof KindlingError) return error;
+    throw error;
+  }
+}
+
+/**
+ * Derived bytes (gzip, converted specs) bounded in bytes. A miss is never an error: the entry is rebuilt from
+ * the payload the store holds, so the limit trades CPU for memory and nothing else.
+ */
+export function createBodyCache({ maxBytes }: { maxBytes: number }): BodyCache {
+  const cache = new LRUCache<string, Entry>({ maxSize: maxBytes, sizeCalculation: sizeOf });
+  const keyOf = (payload: StoredPayload, version: SpecVersion) => `${payload.contentHash}/${version}`;
+  const versions = new Map<string, Set<SpecVersion>>();
+  return {
+    get(payload, version) {
+      const key = keyOf(payload, version);
+      let entry = cache.get(key);
+      if (entry === undefined) {
+        entry = build(payload, version);
+        // An entry larger than the whole cache is still served, just not kept.
+        cache.set(key, entry);
+        let seen = versions.get(payload.contentHash);
+        if (!seen) versions.set(payload.contentHash, (seen = new Set()));
+        seen.add(version);
+      }
+      return entry;
+    },
+    forget(payload) {
+      for (const version of versions.get(payload.contentHash) ?? []) cache.delete(keyOf(payload, version));
+      versions.delete(payload.contentHash);
+    },
+    get bytes() {
+      return cache.calculatedSize;
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import { constants, gzipSync } from 'node:zlib';
+import type { SpecVersion } from '../payload/SpecVersion.ts';
+import type { PreparedBody, Representation } from './PreparedBody.ts';
+
+const COMMON = {
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  // Both negotiate the body: a cache must not hand a gzip body or a converted spec to another client.
+  Vary: 'Accept, Accept-Encoding',
+};
+
+function represent(body: Buffer, etag: string, version: SpecVersion, encoding?: 'gzip'): Representation {
+  const notModifiedHeaders = { ...COMMON, ETag: etag };
+  const headers: Record<string, string> = {
+    ...notModifiedHeaders,
+    'Content-Type': `application/vnd.coreos.ignition+json;version=${version}`,
+    'Content-Length': String(body.length),
+  };
+  if (encoding) headers['Content-Encoding'] = encoding;
+  return { body, etag, headers, notModifiedHeaders };
+}
+
+export function prepareBody(identity: Buffer, version: SpecVersion): PreparedBody {
+  // Best compression: paid once per change, saved on every download of a boot storm.
+  const gzip = gzipSync(identity, { level: constants.Z_BEST_COMPRESSION });
+  const digest = createHash('sha256').update(identity).digest('base64url');
+  return {
+    version,
+    identity: represent(identity, `"${digest}"`, version),
+    gzip: represent(gzip, `"${digest}-gzip"`, version, 'gzip'),
+  };
+}

@@ -1,0 +1,7 @@
+/** The label and annotation names of token Secret format v1. */
+export const SECRET_TYPE = 'kindling.dev/token';
+export const LABEL_TOKEN_SECRET = 'kindling.dev/token-secret';
+export const LABEL_POOL = 'kindling.dev/pool';
+export const ANNOTATION_EXPIRES_AT = 'kindling.dev/expires-at';
+export const ANNOTATION_PREVIOUS_EXPIRES_AT = 'kindling.dev/previous-token-expires-at';
+export const DEFAULT_SELECTOR = `${LABEL_TOKEN_SECRET}=true`;
