@@ -3,10 +3,12 @@ import type { Logger } from '../log/createLogger.ts';
 import type { Metrics } from '../metrics/createMetrics.ts';
 import type { PayloadStore } from '../store/createPayloadStore.ts';
 import { createAccessLog } from './accessLog/createAccessLog.ts';
+import { createRequestRecorder } from './accessLog/createRequestRecorder.ts';
 import type { AppEnv } from './AppEnv.ts';
-import { createErrorResponder } from './errors/toErrorResponse.ts';
+import { createErrorAnswers } from './errors/createErrorAnswers.ts';
 import { createHealthRoutes } from './health/createHealthRoutes.ts';
-import { createIgnitionHandler, type IgnitionHandlerOptions } from './ignition/createIgnitionHandler.ts';
+import { createIgnitionHandler } from './ignition/createIgnitionHandler.ts';
+import { createIgnitionResponder, type IgnitionResponderOptions } from './ignition/createIgnitionResponder.ts';
 import { createFailureLimiter, type FailureLimiter } from './rateLimit/createFailureLimiter.ts';
 
 export interface AppOptions {
@@ -20,13 +22,16 @@ export interface AppOptions {
   logRequests?: boolean;
   /** The peer's address; tests inject one, since `app.request()` has no socket. */
   remoteAddress?: (c: Context<AppEnv>) => string;
-  onServed?: IgnitionHandlerOptions['onServed'];
+  onServed?: IgnitionResponderOptions['onServed'];
 }
 
 const socketAddress = (c: Context<AppEnv>) => c.env?.incoming?.socket.remoteAddress ?? 'unknown';
 
-/** The payload port's routes. Sockets, TLS and shutdown are the server's business (server/). */
-export function createApp({
+/**
+ * The payload port's handlers: the Hono app, and the pieces the server's `node:http` fast path shares with it
+ * (the /ignition responder and the request recorder). Sockets, TLS and shutdown are server/'s business.
+ */
+export function createHttpHandlers({
   store,
   logger,
   metrics,
@@ -36,32 +41,35 @@ export function createApp({
   logRequests = true,
   remoteAddress = socketAddress,
   onServed,
-}: AppOptions): Hono<AppEnv> {
-  const toErrorResponse = createErrorResponder({ retryAfterSeconds });
-  const app = new Hono<AppEnv>();
-  app.use(createAccessLog({ logger, metrics, remoteAddress, logRequests }));
-  const ignition = createIgnitionHandler({
+}: AppOptions) {
+  const errors = createErrorAnswers({ retryAfterSeconds });
+  const record = createRequestRecorder({ logger, metrics, logRequests });
+  const answerIgnition = createIgnitionResponder({
     store,
     // Payloads stay servable while shutting down: readiness turns off so traffic moves away, and whatever
     // still arrives is answered properly rather than told to retry.
-    isReady: () => store.ready,
+    isLoaded: () => store.ready,
     limiter,
-    toErrorResponse,
-    remoteAddress,
+    errors,
     onRateLimited: () => metrics?.rateLimited.inc(),
     onServed,
   });
-  // Hono answers HEAD with the GET handler's status and headers, without the body.
-  app.get('/ignition', ignition);
+  const app = new Hono<AppEnv>();
+  app.use(createAccessLog({ record, remoteAddress }));
+  app.get('/ignition', createIgnitionHandler({ answerIgnition, remoteAddress }));
   app.all('/ignition', (c) => {
     c.set('errorCode', 'ERR_METHOD_NOT_ALLOWED');
-    return toErrorResponse('ERR_METHOD_NOT_ALLOWED');
+    return errors.response('ERR_METHOD_NOT_ALLOWED');
   });
-  app.route('/', createHealthRoutes({ isReady, toErrorResponse }));
-  app.notFound(() => toErrorResponse('ERR_NOT_FOUND'));
+  app.route('/', createHealthRoutes({ isReady, errors }));
+  app.notFound(() => errors.response('ERR_NOT_FOUND'));
   app.onError((error, c) => {
     logger.error({ msg: 'unhandled error', err: error, route: c.req.path.slice(0, 100) });
-    return toErrorResponse('ERR_INTERNAL');
+    return errors.response('ERR_INTERNAL');
   });
-  return app;
+  return { app, answerIgnition, record };
+}
+
+export function createApp(options: AppOptions): Hono<AppEnv> {
+  return createHttpHandlers(options).app;
 }

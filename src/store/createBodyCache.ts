@@ -18,7 +18,7 @@ export interface BodyCache {
 }
 
 function sizeOf(entry: Entry): number {
-  return entry instanceof KindlingError ? 256 : entry.identity.body.length + entry.gzip.body.length + 1024;
+  return entry instanceof KindlingError ? 256 : (entry.identity.ok.body?.length ?? 0) + (entry.gzip.ok.body?.length ?? 0) + 2048;
 }
 
 function build(payload: StoredPayload, version: SpecVersion): Entry {

@@ -18,7 +18,11 @@ function represent(body: Buffer, etag: string, version: SpecVersion, encoding?: 
     'Content-Length': String(body.length),
   };
   if (encoding) headers['Content-Encoding'] = encoding;
-  return { body, etag, headers, notModifiedHeaders };
+  return {
+    etag,
+    ok: { status: 200, headers, body },
+    notModified: { status: 304, headers: notModifiedHeaders, body: null },
+  };
 }
 
 export function prepareBody(identity: Buffer, version: SpecVersion): PreparedBody {

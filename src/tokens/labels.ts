@@ -5,3 +5,8 @@ export const LABEL_POOL = 'kindling.dev/pool';
 export const ANNOTATION_EXPIRES_AT = 'kindling.dev/expires-at';
 export const ANNOTATION_PREVIOUS_EXPIRES_AT = 'kindling.dev/previous-token-expires-at';
 export const DEFAULT_SELECTOR = `${LABEL_TOKEN_SECRET}=true`;
+/** When and from which address a token was first served; written by the Kubernetes source. */
+export const ANNOTATION_FIRST_FETCH_AT = 'kindling.dev/first-fetch-at';
+export const ANNOTATION_FIRST_FETCH_FROM = 'kindling.dev/first-fetch-from';
+/** `fingerprint()` of the token that record is about: a rotated token gets its own record. */
+export const ANNOTATION_FIRST_FETCH_TOKEN = 'kindling.dev/first-fetch-token';

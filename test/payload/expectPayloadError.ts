@@ -13,7 +13,12 @@ export function catchKindlingError(fn: () => unknown): KindlingError {
 }
 
 /** Asserts fn throws the payload error of `rule` at `path`, with a message that starts with that path. */
-export function expectPayloadError(fn: () => unknown, rule: string, path: string, code: ErrorCode = 'ERR_PAYLOAD_INVALID') {
+export function expectPayloadError(
+  fn: () => unknown,
+  rule: string,
+  path: string,
+  code: ErrorCode = 'ERR_PAYLOAD_INVALID',
+) {
   const error = catchKindlingError(fn);
   expect({ code: error.code, rule: error.rule, path: error.path }).toEqual({ code, rule, path });
   expect(error.message.startsWith(`${path === '' ? 'config' : path}: `)).toBe(true);

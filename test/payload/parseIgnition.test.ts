@@ -26,7 +26,13 @@ describe('parseIgnition', () => {
 
   it('never echoes the input in its message', () => {
     const secret = 'Bearer-0123456789abcdef';
-    const inputs = [secret, `${secret}${'x'.repeat(100)}`, `{"a": ${secret}}`, `["${secret}" ${secret}]`, `{"${secret}`];
+    const inputs = [
+      secret,
+      `${secret}${'x'.repeat(100)}`,
+      `{"a": ${secret}}`,
+      `["${secret}" ${secret}]`,
+      `{"${secret}`,
+    ];
     for (const text of inputs) {
       const error = expectPayloadError(() => parseIgnition(bytes(text)), 'invalid-json', '');
       expect(error.message).not.toMatch(/earer|0123/);
@@ -35,12 +41,20 @@ describe('parseIgnition', () => {
   });
 
   it('refuses bytes that are not UTF-8', () => {
-    const error = expectPayloadError(() => parseIgnition(new Uint8Array([0x7b, 0xff, 0x7d])), 'invalid-json', '');
+    const error = expectPayloadError(
+      () => parseIgnition(new Uint8Array([0x7b, 0xff, 0x7d])),
+      'invalid-json',
+      '',
+    );
     expect(error.message).toContain('not valid UTF-8');
   });
 
   it('then applies every validation rule', () => {
     expectPayloadError(() => parseIgnition(bytes('[]')), 'not-an-object', '');
-    expectPayloadError(() => parseIgnition(bytes('{"ignition":{"version":"3.4.0"},"storage":{"file":[]}}')), 'unknown-key', 'storage.file');
+    expectPayloadError(
+      () => parseIgnition(bytes('{"ignition":{"version":"3.4.0"},"storage":{"file":[]}}')),
+      'unknown-key',
+      'storage.file',
+    );
   });
 });

@@ -29,7 +29,10 @@ describe('sources', () => {
 
   it.each([
     ['/etc/hosts', 'is not an absolute URL'],
-    ['ftp://example.com/a', 'URL scheme "ftp" is not one Ignition fetches (data, http, https, tftp, s3, gs, arn in spec 3.4.0)'],
+    [
+      'ftp://example.com/a',
+      'URL scheme "ftp" is not one Ignition fetches (data, http, https, tftp, s3, gs, arn in spec 3.4.0)',
+    ],
     ['oem:///a', 'URL scheme "oem"'],
     [' https://example.com/a', 'control characters or surrounding spaces'],
     ['https://exa\nmple.com/a', 'control characters or surrounding spaces'],
@@ -43,7 +46,11 @@ describe('sources', () => {
     ['data:,héllo', 'not a valid RFC 2397 data URL'],
     ['DATA:,hello', 'not a valid RFC 2397 data URL'],
   ])('refuse %j', (source, problem) => {
-    const error = expectPayloadError(() => validateIgnition(withContents({ source })), 'semantic', `${at}.source`);
+    const error = expectPayloadError(
+      () => validateIgnition(withContents({ source })),
+      'semantic',
+      `${at}.source`,
+    );
     expect(error.message).toContain(problem);
   });
 
@@ -51,24 +58,50 @@ describe('sources', () => {
     ['3.1.0', 'gs://bucket/object', 'gs: URLs need spec 3.2.0 or newer'],
     ['3.3.0', 'arn:aws:s3:::bucket/key', 'arn: URLs need spec 3.4.0 or newer'],
   ] as const)('spec %s refuses %j', (version, source, problem) => {
-    const error = expectPayloadError(() => validateIgnition(withContents({ source }, version)), 'semantic', `${at}.source`);
+    const error = expectPayloadError(
+      () => validateIgnition(withContents({ source }, version)),
+      'semantic',
+      `${at}.source`,
+    );
     expect(error.message).toContain(problem);
   });
 
   it('never repeat the URL, which may hold credentials', () => {
     const source = 'https://user:hunter2@exa mple.com/a?token=s3cr3t';
-    const error = expectPayloadError(() => validateIgnition(withContents({ source })), 'semantic', `${at}.source`);
+    const error = expectPayloadError(
+      () => validateIgnition(withContents({ source })),
+      'semantic',
+      `${at}.source`,
+    );
     expect(error.message).not.toMatch(/hunter2|s3cr3t/);
   });
 
   it('are checked in every resource: merge, CA, append, LUKS key file', () => {
     const bad = 'ftp://x/y';
     const cases: [Record<string, unknown>, string][] = [
-      [{ ignition: { version: '3.4.0', config: { merge: [{ source: bad }] } } }, 'ignition.config.merge[0].source'],
-      [{ ignition: { version: '3.4.0', config: { replace: { source: bad } } } }, 'ignition.config.replace.source'],
-      [{ ignition: { version: '3.4.0', security: { tls: { certificateAuthorities: [{ source: bad }] } } } }, 'ignition.security.tls.certificateAuthorities[0].source'],
-      [{ ignition: { version: '3.4.0' }, storage: { files: [{ path: '/a', append: [{ source: 'data:,x' }, { source: bad }] }] } }, 'storage.files[0].append[1].source'],
-      [{ ignition: { version: '3.4.0' }, storage: { luks: [{ name: 'a', keyFile: { source: bad } }] } }, 'storage.luks[0].keyFile.source'],
+      [
+        { ignition: { version: '3.4.0', config: { merge: [{ source: bad }] } } },
+        'ignition.config.merge[0].source',
+      ],
+      [
+        { ignition: { version: '3.4.0', config: { replace: { source: bad } } } },
+        'ignition.config.replace.source',
+      ],
+      [
+        { ignition: { version: '3.4.0', security: { tls: { certificateAuthorities: [{ source: bad }] } } } },
+        'ignition.security.tls.certificateAuthorities[0].source',
+      ],
+      [
+        {
+          ignition: { version: '3.4.0' },
+          storage: { files: [{ path: '/a', append: [{ source: 'data:,x' }, { source: bad }] }] },
+        },
+        'storage.files[0].append[1].source',
+      ],
+      [
+        { ignition: { version: '3.4.0' }, storage: { luks: [{ name: 'a', keyFile: { source: bad } }] } },
+        'storage.luks[0].keyFile.source',
+      ],
     ];
     for (const [config, path] of cases) expectPayloadError(() => validateIgnition(config), 'semantic', path);
   });
@@ -80,7 +113,11 @@ describe('compression', () => {
   });
 
   it('refuse anything else', () => {
-    const error = expectPayloadError(() => validateIgnition(withContents({ source: 'https://a/b', compression: 'xz' })), 'semantic', `${at}.compression`);
+    const error = expectPayloadError(
+      () => validateIgnition(withContents({ source: 'https://a/b', compression: 'xz' })),
+      'semantic',
+      `${at}.compression`,
+    );
     expect(error.message).toContain('unsupported compression "xz"');
   });
 });
@@ -93,11 +130,17 @@ describe('verification hashes', () => {
   it('accept sha512 in every spec and sha256 from 3.1.0', () => {
     expect(validateIgnition(withHash(SHA512_OF_SETUP_SCRIPT, '3.0.0')).version).toBe('3.0.0');
     expect(validateIgnition(withHash(SHA256_OF_SETUP_SCRIPT, '3.1.0')).version).toBe('3.1.0');
-    expect(validateIgnition(withHash(SHA512_OF_SETUP_SCRIPT.toUpperCase().replace('SHA512', 'sha512'))).version).toBe('3.4.0');
+    expect(
+      validateIgnition(withHash(SHA512_OF_SETUP_SCRIPT.toUpperCase().replace('SHA512', 'sha512'))).version,
+    ).toBe('3.4.0');
   });
 
   it('refuse sha256 in spec 3.0.0', () => {
-    const error = expectPayloadError(() => validateIgnition(withHash(SHA256_OF_SETUP_SCRIPT, '3.0.0')), 'semantic', hashAt);
+    const error = expectPayloadError(
+      () => validateIgnition(withHash(SHA256_OF_SETUP_SCRIPT, '3.0.0')),
+      'semantic',
+      hashAt,
+    );
     expect(error.message).toContain('sha256 hashes need spec 3.1.0 or newer');
   });
 
@@ -121,28 +164,55 @@ describe('verification hashes', () => {
 });
 
 describe('HTTP headers', () => {
-  const withHeaders = (httpHeaders: unknown[], source = 'https://a/b') => withContents({ source, httpHeaders });
+  const withHeaders = (httpHeaders: unknown[], source = 'https://a/b') =>
+    withContents({ source, httpHeaders });
 
   it('accept distinct names, and a null value that removes a header', () => {
-    expect(validateIgnition(withHeaders([{ name: 'Authorization', value: 'Bearer x' }, { name: 'Accept-Encoding', value: null }])).version).toBe('3.4.0');
+    expect(
+      validateIgnition(
+        withHeaders([
+          { name: 'Authorization', value: 'Bearer x' },
+          { name: 'Accept-Encoding', value: null },
+        ]),
+      ).version,
+    ).toBe('3.4.0');
   });
 
   it('refuse an empty name', () => {
-    expectPayloadError(() => validateIgnition(withHeaders([{ name: '', value: 'x' }])), 'semantic', `${at}.httpHeaders[0].name`);
+    expectPayloadError(
+      () => validateIgnition(withHeaders([{ name: '', value: 'x' }])),
+      'semantic',
+      `${at}.httpHeaders[0].name`,
+    );
   });
 
   it('refuse an empty value', () => {
-    expectPayloadError(() => validateIgnition(withHeaders([{ name: 'X-A', value: '' }])), 'semantic', `${at}.httpHeaders[0].value`);
+    expectPayloadError(
+      () => validateIgnition(withHeaders([{ name: 'X-A', value: '' }])),
+      'semantic',
+      `${at}.httpHeaders[0].value`,
+    );
   });
 
   it('refuse a header set twice, whatever the case', () => {
-    const headers = [{ name: 'Authorization', value: 'a' }, { name: 'authorization', value: 'b' }];
-    const error = expectPayloadError(() => validateIgnition(withHeaders(headers)), 'semantic', `${at}.httpHeaders[1].name`);
+    const headers = [
+      { name: 'Authorization', value: 'a' },
+      { name: 'authorization', value: 'b' },
+    ];
+    const error = expectPayloadError(
+      () => validateIgnition(withHeaders(headers)),
+      'semantic',
+      `${at}.httpHeaders[1].name`,
+    );
     expect(error.message).not.toMatch(/"a"|"b"/);
   });
 
   it.each(['data:,x', 's3://bucket/key', ''])('refuse headers on the source %j', (source) => {
-    const error = expectPayloadError(() => validateIgnition(withHeaders([{ name: 'X-A', value: 'x' }], source)), 'semantic', `${at}.httpHeaders`);
+    const error = expectPayloadError(
+      () => validateIgnition(withHeaders([{ name: 'X-A', value: 'x' }], source)),
+      'semantic',
+      `${at}.httpHeaders`,
+    );
     expect(error.message).toContain('need an http or https source');
   });
 });

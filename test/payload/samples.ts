@@ -39,13 +39,25 @@ export function commonConfig(version: SpecVersion): IgnitionConfig {
       version,
       timeouts: { httpResponseHeaders: 10, httpTotal: 600 },
       security: {
-        tls: { certificateAuthorities: [{ source: 'data:text/plain;base64,LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==' }] },
+        tls: {
+          certificateAuthorities: [
+            { source: 'data:text/plain;base64,LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==' },
+          ],
+        },
       },
     },
     storage: {
-      disks: [{ device: '/dev/vdb', wipeTable: true, partitions: [{ label: 'data', number: 1, sizeMiB: 0 }] }],
+      disks: [
+        { device: '/dev/vdb', wipeTable: true, partitions: [{ label: 'data', number: 1, sizeMiB: 0 }] },
+      ],
       filesystems: [
-        { device: '/dev/disk/by-partlabel/data', format: 'xfs', path: '/var/lib/data', label: 'data', wipeFilesystem: true },
+        {
+          device: '/dev/disk/by-partlabel/data',
+          format: 'xfs',
+          path: '/var/lib/data',
+          label: 'data',
+          wipeFilesystem: true,
+        },
       ],
       files: [
         { path: '/etc/hostname', mode: 0o644, overwrite: true, contents: { source: 'data:,node-1%0A' } },
@@ -88,7 +100,10 @@ export function commonConfig(version: SpecVersion): IgnitionConfig {
           contents: KUBELET_UNIT,
           dropins: [{ name: '10-node-ip.conf', contents: '[Service]\nEnvironment=NODE_IP=10.0.0.5\n' }],
         },
-        { name: 'containerd.service', dropins: [{ name: 'override.conf', contents: '[Service]\nLimitNOFILE=1048576\n' }] },
+        {
+          name: 'containerd.service',
+          dropins: [{ name: 'override.conf', contents: '[Service]\nLimitNOFILE=1048576\n' }],
+        },
         { name: 'chronyd.service', enabled: true },
         { name: 'docker.socket', mask: true },
         { name: 'getty@tty1.service', enabled: false },
@@ -133,7 +148,10 @@ export function fullConfig(version: SpecVersion): IgnitionConfig {
     storage.files.push({
       path: '/opt/bin/extra.sh',
       mode: 0o755,
-      contents: { source: 'https://assets.example.com/setup.sh', verification: { hash: SHA256_OF_SETUP_SCRIPT } },
+      contents: {
+        source: 'https://assets.example.com/setup.sh',
+        verification: { hash: SHA256_OF_SETUP_SCRIPT },
+      },
     });
   }
   if (since('3.2.0')) {
@@ -149,7 +167,10 @@ export function fullConfig(version: SpecVersion): IgnitionConfig {
     ];
   }
   if (since('3.3.0')) {
-    config.kernelArguments = { shouldExist: ['systemd.unified_cgroup_hierarchy=1'], shouldNotExist: ['mitigations=off'] };
+    config.kernelArguments = {
+      shouldExist: ['systemd.unified_cgroup_hierarchy=1'],
+      shouldNotExist: ['mitigations=off'],
+    };
   }
   return config;
 }

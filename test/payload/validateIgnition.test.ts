@@ -24,7 +24,15 @@ describe('validateIgnition accepts', () => {
     const config = {
       ignition: { version: '3.4.0', timeouts: { httpTotal: null }, config: { replace: { source: null } } },
       storage: {
-        files: [{ path: '/a', mode: null, overwrite: null, user: { id: null, name: null }, contents: { source: null } }],
+        files: [
+          {
+            path: '/a',
+            mode: null,
+            overwrite: null,
+            user: { id: null, name: null },
+            contents: { source: null },
+          },
+        ],
         links: [{ path: '/b', target: '/a', hard: null }],
       },
       systemd: { units: [{ name: 'a.service', enabled: null, mask: null, contents: null }] },
@@ -50,7 +58,11 @@ describe('validateIgnition refuses an unsupported version', () => {
   });
 
   it('without a version', () => {
-    const error = expectPayloadError(() => validateIgnition({ ignition: {} }), 'unsupported-version', 'ignition.version');
+    const error = expectPayloadError(
+      () => validateIgnition({ ignition: {} }),
+      'unsupported-version',
+      'ignition.version',
+    );
     expect(error.message).toMatch(/missing.*3\.0\.0 to 3\.6\.0/);
   });
 
@@ -64,7 +76,11 @@ describe('validateIgnition refuses an unsupported version', () => {
   });
 
   it('a version that is not a string', () => {
-    expectPayloadError(() => validateIgnition({ ignition: { version: 3 } }), 'unsupported-version', 'ignition.version');
+    expectPayloadError(
+      () => validateIgnition({ ignition: { version: 3 } }),
+      'unsupported-version',
+      'ignition.version',
+    );
   });
 });
 
@@ -72,15 +88,25 @@ describe('validateIgnition refuses unknown keys', () => {
   const cases: [string, Record<string, unknown>, string][] = [
     ['at the top level', { ignition: { version: '3.4.0' }, storag: {} }, 'storag'],
     ['in ignition', { ignition: { version: '3.4.0', confg: {} } }, 'ignition.confg'],
-    ['in a file', { ignition: { version: '3.4.0' }, storage: { files: [{ path: '/a', contnts: {} }] } }, 'storage.files[0].contnts'],
+    [
+      'in a file',
+      { ignition: { version: '3.4.0' }, storage: { files: [{ path: '/a', contnts: {} }] } },
+      'storage.files[0].contnts',
+    ],
     [
       'in file contents',
-      { ignition: { version: '3.4.0' }, storage: { files: [{ path: '/a' }, { path: '/b', contents: { sorce: 'data:,' } }] } },
+      {
+        ignition: { version: '3.4.0' },
+        storage: { files: [{ path: '/a' }, { path: '/b', contents: { sorce: 'data:,' } }] },
+      },
       'storage.files[1].contents.sorce',
     ],
     [
       'in a verification',
-      { ignition: { version: '3.0.0' }, storage: { files: [{ path: '/a', contents: { verification: { hsh: null } } }] } },
+      {
+        ignition: { version: '3.0.0' },
+        storage: { files: [{ path: '/a', contents: { verification: { hsh: null } } }] },
+      },
       'storage.files[0].contents.verification.hsh',
     ],
     [
@@ -88,20 +114,42 @@ describe('validateIgnition refuses unknown keys', () => {
       { ignition: { version: '3.2.0' }, storage: { files: [{ path: '/a', user: { nam: 'core' } }] } },
       'storage.files[0].user.nam',
     ],
-    ['a file key on a directory', { ignition: { version: '3.4.0' }, storage: { directories: [{ path: '/a', contents: {} }] } }, 'storage.directories[0].contents'],
-    ['a file key on a link', { ignition: { version: '3.4.0' }, storage: { links: [{ path: '/a', target: '/b', mode: 420 }] } }, 'storage.links[0].mode'],
+    [
+      'a file key on a directory',
+      { ignition: { version: '3.4.0' }, storage: { directories: [{ path: '/a', contents: {} }] } },
+      'storage.directories[0].contents',
+    ],
+    [
+      'a file key on a link',
+      { ignition: { version: '3.4.0' }, storage: { links: [{ path: '/a', target: '/b', mode: 420 }] } },
+      'storage.links[0].mode',
+    ],
     [
       'in a drop-in',
-      { ignition: { version: '3.4.0' }, systemd: { units: [{ name: 'a.service', dropins: [{ name: 'a.conf', content: '' }] }] } },
+      {
+        ignition: { version: '3.4.0' },
+        systemd: { units: [{ name: 'a.service', dropins: [{ name: 'a.conf', content: '' }] }] },
+      },
       'systemd.units[0].dropins[0].content',
     ],
-    ['in a user', { ignition: { version: '3.1.0' }, passwd: { users: [{ name: 'core', sshAuthorisedKeys: [] }] } }, 'passwd.users[0].sshAuthorisedKeys'],
+    [
+      'in a user',
+      { ignition: { version: '3.1.0' }, passwd: { users: [{ name: 'core', sshAuthorisedKeys: [] }] } },
+      'passwd.users[0].sshAuthorisedKeys',
+    ],
     [
       'deep in luks',
-      { ignition: { version: '3.5.0' }, storage: { luks: [{ name: 'd', clevis: { tang: [{ url: 'http://t', thumbprnt: 'x' }] } }] } },
+      {
+        ignition: { version: '3.5.0' },
+        storage: { luks: [{ name: 'd', clevis: { tang: [{ url: 'http://t', thumbprnt: 'x' }] } }] },
+      },
       'storage.luks[0].clevis.tang[0].thumbprnt',
     ],
-    ['named like a prototype key', JSON.parse('{"ignition":{"version":"3.4.0"},"__proto__":{}}') as Record<string, unknown>, '__proto__'],
+    [
+      'named like a prototype key',
+      JSON.parse('{"ignition":{"version":"3.4.0"},"__proto__":{}}') as Record<string, unknown>,
+      '__proto__',
+    ],
     ['that needs quoting', { ignition: { version: '3.4.0' }, 'my key': 1 }, '["my key"]'],
   ];
   it.each(cases)('%s', (_name, config, path) => {
@@ -111,7 +159,11 @@ describe('validateIgnition refuses unknown keys', () => {
 
   it('and suggests the key probably meant', () => {
     const config = { ignition: { version: '3.4.0' }, kernelArguments: { shouldexist: ['quiet'] } };
-    const error = expectPayloadError(() => validateIgnition(config), 'unknown-key', 'kernelArguments.shouldexist');
+    const error = expectPayloadError(
+      () => validateIgnition(config),
+      'unknown-key',
+      'kernelArguments.shouldexist',
+    );
     expect(error.message).toContain('did you mean "shouldExist"?');
   });
 
@@ -147,8 +199,16 @@ describe('validateIgnition refuses what the official schema refuses', () => {
   });
 
   it('what only an older spec allowed (null certificate authority after 3.0.0)', () => {
-    expect(validateIgnition({ ignition: { version: '3.0.0', security: { tls: { certificateAuthorities: [null] } } } }).version).toBe('3.0.0');
+    expect(
+      validateIgnition({
+        ignition: { version: '3.0.0', security: { tls: { certificateAuthorities: [null] } } },
+      }).version,
+    ).toBe('3.0.0');
     const config = { ignition: { version: '3.1.0', security: { tls: { certificateAuthorities: [null] } } } };
-    expectPayloadError(() => validateIgnition(config), 'schema', 'ignition.security.tls.certificateAuthorities[0]');
+    expectPayloadError(
+      () => validateIgnition(config),
+      'schema',
+      'ignition.security.tls.certificateAuthorities[0]',
+    );
   });
 });

@@ -152,10 +152,12 @@ describe('createPayloadStore', () => {
     if (!found.ok) throw new Error('expected a payload');
     const body = store.body(found.secret.payload, '3.4.0');
     if (body instanceof KindlingError) throw body;
-    expect(body.identity.body).toBe(found.secret.payload.bytes);
+    // The stored bytes themselves are served: no copy per payload.
+    expect(body.identity.ok.body).toBe(found.secret.payload.bytes);
     expect(body.identity.etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
     expect(body.gzip.etag).toBe(body.identity.etag.replace(/"$/, '-gzip"'));
-    expect(body.gzip.headers['Content-Encoding']).toBe('gzip');
+    expect(body.gzip.ok.headers['Content-Encoding']).toBe('gzip');
+    expect(body.identity.notModified).toMatchObject({ status: 304, body: null, headers: { ETag: body.identity.etag } });
     const again = store.body(found.secret.payload, '3.4.0');
     expect(again).not.toBe(body);
     expect(again).toEqual(body);
@@ -177,7 +179,7 @@ describe('createPayloadStore', () => {
     if (!found.ok) throw new Error('expected a payload');
     const body = store.body(found.secret.payload, '3.1.0');
     if (body instanceof KindlingError) throw body;
-    expect(JSON.parse(body.identity.body.toString()).ignition.version).toBe('3.1.0');
+    expect(JSON.parse(String(body.identity.ok.body)).ignition.version).toBe('3.1.0');
     expect(store.body(found.secret.payload, '3.1.0')).toBe(body);
   });
 });

@@ -1,6 +1,7 @@
 import type { ErrorCode } from '../../errors/KindlingError.ts';
+import type { HttpAnswer } from '../HttpAnswer.ts';
 
-interface Answer {
+interface Meaning {
   status: number;
   message: string;
   headers?: Record<string, string>;
@@ -9,7 +10,7 @@ interface Answer {
 // What each code means to a booting machine. 4xx: Ignition gives up at once, so only for "never".
 // 5xx + Retry-After: Ignition retries forever, so every "not yet" is a 503 (never 429, which it abandons).
 // Messages say what kind of error it is and never name a pool, a Secret or a token.
-const ANSWERS: Record<ErrorCode, Answer> = {
+const MEANINGS: Record<ErrorCode, Meaning> = {
   ERR_UNAUTHORIZED: {
     status: 401,
     message: 'missing or malformed bearer token',
@@ -17,10 +18,7 @@ const ANSWERS: Record<ErrorCode, Answer> = {
   },
   ERR_TOKEN_EXPIRED: { status: 403, message: 'token expired' },
   ERR_TOKEN_REVOKED: { status: 403, message: 'token revoked' },
-  ERR_NOT_ACCEPTABLE: {
-    status: 406,
-    message: 'the payload cannot be expressed in the requested Ignition spec',
-  },
+  ERR_NOT_ACCEPTABLE: { status: 406, message: 'the payload cannot be expressed in the requested Ignition spec' },
   ERR_METHOD_NOT_ALLOWED: { status: 405, message: 'method not allowed', headers: { Allow: 'GET, HEAD' } },
   ERR_NOT_FOUND: { status: 404, message: 'not found' },
   ERR_BAD_REQUEST: { status: 400, message: 'bad request' },
@@ -36,36 +34,35 @@ const ANSWERS: Record<ErrorCode, Answer> = {
   ERR_SOURCE_FAILED: { status: 503, message: 'server not ready; retry' },
 };
 
-export interface ErrorResponseOptions {
-  retryAfterSeconds: number;
+export interface ErrorAnswers {
+  answer(code: ErrorCode): HttpAnswer;
+  response(code: ErrorCode): Response;
 }
 
 /**
  * The one place where errors become HTTP answers. Bodies and headers are built once per code, so an error
  * answer allocates no more than a success.
  */
-export function createErrorResponder({ retryAfterSeconds }: ErrorResponseOptions) {
-  const prepared = new Map<ErrorCode, { status: number; body: Buffer; headers: Record<string, string> }>();
-  for (const [code, answer] of Object.entries(ANSWERS) as [ErrorCode, Answer][]) {
-    const body = Buffer.from(`${JSON.stringify({ error: code, message: answer.message })}\n`);
+export function createErrorAnswers({ retryAfterSeconds }: { retryAfterSeconds: number }): ErrorAnswers {
+  const prepared = new Map<ErrorCode, HttpAnswer>();
+  for (const [code, meaning] of Object.entries(MEANINGS) as [ErrorCode, Meaning][]) {
+    const body = Buffer.from(`${JSON.stringify({ error: code, message: meaning.message })}\n`);
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
       'Content-Length': String(body.length),
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
-      ...answer.headers,
+      ...meaning.headers,
     };
-    if (answer.status >= 500) headers['Retry-After'] = String(retryAfterSeconds);
-    prepared.set(code, { status: answer.status, body, headers });
+    if (meaning.status >= 500) headers['Retry-After'] = String(retryAfterSeconds);
+    prepared.set(code, { status: meaning.status, headers, body, errorCode: code });
   }
-  return function toErrorResponse(code: ErrorCode): Response {
-    const { status, body, headers } = prepared.get(code) ?? prepared.get('ERR_INTERNAL')!;
-    return new Response(body, { status, headers });
+  const answer = (code: ErrorCode) => prepared.get(code) ?? (prepared.get('ERR_INTERNAL') as HttpAnswer);
+  return {
+    answer,
+    response(code) {
+      const { status, headers, body } = answer(code);
+      return new Response(body, { status, headers });
+    },
   };
-}
-
-export type ErrorResponder = ReturnType<typeof createErrorResponder>;
-
-export function statusOf(code: ErrorCode): number {
-  return ANSWERS[code].status;
 }

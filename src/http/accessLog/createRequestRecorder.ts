@@ -1,0 +1,73 @@
+import type { Counter, Histogram } from 'prom-client';
+import type { Logger } from '../../log/createLogger.ts';
+import type { Metrics } from '../../metrics/createMetrics.ts';
+
+const ROUTES = new Set(['/ignition', '/healthz', '/readyz']);
+const METHODS = new Set(['GET', 'HEAD', 'POST']);
+// A client may put its own token anywhere, the User-Agent included: whatever looks like one is not logged.
+const TOKEN_LIKE = /[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}|[A-Za-z0-9+/_-]{24,}={0,2}/gi;
+
+export interface RequestRecord {
+  method: string;
+  /** The path without the query; only a fixed set of routes becomes a label. */
+  path: string;
+  status: number;
+  errorCode: string | undefined;
+  pool: string | undefined;
+  tokenFingerprint: string | undefined;
+  remoteAddress: string;
+  userAgent: string | undefined;
+  seconds: number;
+}
+
+export interface RequestRecorderOptions {
+  logger: Logger;
+  metrics?: Metrics | undefined;
+  logRequests?: boolean;
+  requestId?: () => string;
+}
+
+/**
+ * One metric observation and one JSON line per request, whichever path served it. Labels come from a fixed
+ * set (route, method, status), so a client cannot create series; the line carries the token's fingerprint,
+ * never the token.
+ */
+export function createRequestRecorder({
+  logger,
+  metrics,
+  logRequests = true,
+  requestId = () => crypto.randomUUID(),
+}: RequestRecorderOptions) {
+  // prom-client hashes label objects on every call; children looked up once are a map hit afterwards.
+  const counters = new Map<string, Counter.Internal>();
+  const histograms = new Map<string, Histogram.Internal<'route'>>();
+  return function record(r: RequestRecord): void {
+    const route = ROUTES.has(r.path) ? r.path.slice(1) : 'other';
+    if (metrics) {
+      const method = METHODS.has(r.method) ? r.method : 'other';
+      const key = `${route} ${method} ${r.status}`;
+      let counter = counters.get(key);
+      if (!counter) counters.set(key, (counter = metrics.requests.labels(route, method, String(r.status))));
+      counter.inc();
+      let histogram = histograms.get(route);
+      if (!histogram) histograms.set(route, (histogram = metrics.duration.labels(route)));
+      histogram.observe(r.seconds);
+    }
+    if (!logRequests) return;
+    logger.info({
+      msg: 'request',
+      requestId: requestId(),
+      method: r.method,
+      route,
+      status: r.status,
+      error: r.errorCode,
+      pool: r.pool,
+      tokenFingerprint: r.tokenFingerprint,
+      remoteAddress: r.remoteAddress,
+      userAgent: r.userAgent?.slice(0, 200).replace(TOKEN_LIKE, '[redacted]'),
+      durationMs: Math.round(r.seconds * 1e6) / 1e3,
+    });
+  };
+}
+
+export type RequestRecorder = ReturnType<typeof createRequestRecorder>;
