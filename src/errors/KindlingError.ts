@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   // Raised while loading data or configuration; never sent to a client as such.
   'ERR_SECRET_INVALID',
   'ERR_PAYLOAD_INVALID',
+  'ERR_TEMPLATE_INVALID',
+  'ERR_RENDER_FAILED',
   'ERR_CONFIG_INVALID',
   'ERR_SOURCE_FAILED',
 ] as const;

@@ -30,6 +30,8 @@ const MEANINGS: Record<ErrorCode, Meaning> = {
   ERR_INTERNAL: { status: 500, message: 'internal error; retry' },
   ERR_SECRET_INVALID: { status: 503, message: 'configuration for this token is invalid; retry' },
   ERR_PAYLOAD_INVALID: { status: 503, message: 'configuration for this token is invalid; retry' },
+  ERR_TEMPLATE_INVALID: { status: 503, message: 'configuration for this token is invalid; retry' },
+  ERR_RENDER_FAILED: { status: 503, message: 'configuration for this token is not rendered yet; retry' },
   ERR_CONFIG_INVALID: { status: 500, message: 'internal error; retry' },
   ERR_SOURCE_FAILED: { status: 503, message: 'server not ready; retry' },
 };
