@@ -1,8 +1,9 @@
-import { createAdaptorServer } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { ServeConfig } from '../config/ServeConfig.ts';
-import { createApp } from '../http/createApp.ts';
+import { createHttpHandlers } from '../http/createApp.ts';
+import { createIgnitionListener } from '../http/ignition/createIgnitionListener.ts';
 import { createFailureLimiter } from '../http/rateLimit/createFailureLimiter.ts';
 import type { Logger } from '../log/createLogger.ts';
 import { createMetrics, type Metrics } from '../metrics/createMetrics.ts';
@@ -50,7 +51,7 @@ export function createKindling({
   const source = makeSource
     ? makeSource(observers.source)
     : createSource(config, { observer: observers.source });
-  const app = createApp({
+  const { app, answerIgnition, record } = createHttpHandlers({
     store,
     logger,
     metrics,
@@ -62,18 +63,19 @@ export function createKindling({
   });
 
   const tls = config.tls ? loadTls(config.tls) : undefined;
-  const server = createAdaptorServer({
-    fetch: app.fetch,
-    createServer: (tls ? createHttpsServer : createHttpServer) as typeof createHttpServer,
-    serverOptions: {
-      ...tls,
-      maxHeaderSize: config.maxHeaderSize,
-      headersTimeout: config.headersTimeoutMs,
-      requestTimeout: config.requestTimeoutMs,
-      keepAliveTimeout: config.keepAliveTimeoutMs,
-    },
-  }) as Server;
-  server.keepAliveTimeout = config.keepAliveTimeoutMs;
+  const listener = createIgnitionListener({ answerIgnition, record, fallback: getRequestListener(app.fetch) });
+  const serverOptions = {
+    maxHeaderSize: config.maxHeaderSize,
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    // Node enforces the two timeouts above only when it sweeps connections (every 30 s by default), which
+    // would let a slow client hold a socket far longer than configured.
+    connectionsCheckingInterval: Math.max(100, Math.min(1_000, config.headersTimeoutMs / 2)),
+  };
+  const server: Server = tls
+    ? (createHttpsServer({ ...serverOptions, ...tls }, listener) as unknown as Server)
+    : createHttpServer(serverOptions, listener);
   const tlsWatch =
     config.tls && 'setSecureContext' in server
       ? watchTlsFiles({

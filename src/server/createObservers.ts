@@ -60,10 +60,21 @@ export function createObservers({ logger, metrics }: { logger: Logger; metrics: 
       logger.warn({ msg: message, kind, ...detail });
     },
     synced() {
-      metrics()?.lastSync.setToCurrentTime();
+      metrics()?.markSynced();
     },
     info(message, detail) {
       logger.info({ msg: message, ...detail });
+    },
+    repeated(kind) {
+      metrics()?.sourceErrors.inc({ kind });
+    },
+    reconnect() {
+      metrics()?.sourceReconnects.inc();
+    },
+    firstFetchWrite(result, { reason, ...detail }) {
+      metrics()?.firstFetchWrites.inc({ result });
+      if (reason !== undefined) logger.warn({ msg: reason, kind: 'first-fetch', result, ...detail });
+      else logger.debug({ msg: 'first fetch recorded', result, ...detail });
     },
   };
   return { store, source };

@@ -105,3 +105,19 @@ describe('serving over a real socket', () => {
     expect((await fetch(`${kindling.url}/healthz`)).status).toBe(200);
   });
 });
+
+describe('slow clients', () => {
+  it('a client that never finishes its headers gets 408 and is disconnected at --headers-timeout', async () => {
+    ({ kindling } = await startKindling(['--headers-timeout', '300ms', '--request-timeout', '600ms']));
+    const { port } = new URL(kindling.url);
+    const { connect } = await import('node:net');
+    const socket = connect(Number(port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk));
+    socket.write('GET /ignition HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(received).toMatch(/^HTTP\/1\.1 408/);
+    // The server is unharmed.
+    expect((await fetch(`${kindling.url}/healthz`)).status).toBe(200);
+  });
+});
