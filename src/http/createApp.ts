@@ -8,7 +8,10 @@ import type { AppEnv } from './AppEnv.ts';
 import { createErrorAnswers } from './errors/createErrorAnswers.ts';
 import { createHealthRoutes } from './health/createHealthRoutes.ts';
 import { createIgnitionHandler } from './ignition/createIgnitionHandler.ts';
-import { createIgnitionResponder, type IgnitionResponderOptions } from './ignition/createIgnitionResponder.ts';
+import {
+  createIgnitionResponder,
+  type IgnitionResponderOptions,
+} from './ignition/createIgnitionResponder.ts';
 import { createFailureLimiter, type FailureLimiter } from './rateLimit/createFailureLimiter.ts';
 
 export interface AppOptions {

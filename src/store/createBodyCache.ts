@@ -18,7 +18,9 @@ export interface BodyCache {
 }
 
 function sizeOf(entry: Entry): number {
-  return entry instanceof KindlingError ? 256 : (entry.identity.ok.body?.length ?? 0) + (entry.gzip.ok.body?.length ?? 0) + 2048;
+  return entry instanceof KindlingError
+    ? 256
+    : (entry.identity.ok.body?.length ?? 0) + (entry.gzip.ok.body?.length ?? 0) + 2048;
 }
 
 function build(payload: StoredPayload, version: SpecVersion): Entry {

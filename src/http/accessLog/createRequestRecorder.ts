@@ -5,7 +5,8 @@ import type { Metrics } from '../../metrics/createMetrics.ts';
 const ROUTES = new Set(['/ignition', '/healthz', '/readyz']);
 const METHODS = new Set(['GET', 'HEAD', 'POST']);
 // A client may put its own token anywhere, the User-Agent included: whatever looks like one is not logged.
-const TOKEN_LIKE = /[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}|[A-Za-z0-9+/_-]{24,}={0,2}/gi;
+const TOKEN_LIKE =
+  /[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}|[A-Za-z0-9+/_-]{24,}={0,2}/gi;
 
 export interface RequestRecord {
   method: string;

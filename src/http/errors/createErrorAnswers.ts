@@ -18,7 +18,10 @@ const MEANINGS: Record<ErrorCode, Meaning> = {
   },
   ERR_TOKEN_EXPIRED: { status: 403, message: 'token expired' },
   ERR_TOKEN_REVOKED: { status: 403, message: 'token revoked' },
-  ERR_NOT_ACCEPTABLE: { status: 406, message: 'the payload cannot be expressed in the requested Ignition spec' },
+  ERR_NOT_ACCEPTABLE: {
+    status: 406,
+    message: 'the payload cannot be expressed in the requested Ignition spec',
+  },
   ERR_METHOD_NOT_ALLOWED: { status: 405, message: 'method not allowed', headers: { Allow: 'GET, HEAD' } },
   ERR_NOT_FOUND: { status: 404, message: 'not found' },
   ERR_BAD_REQUEST: { status: 400, message: 'bad request' },

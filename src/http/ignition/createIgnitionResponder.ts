@@ -77,7 +77,8 @@ export function createIgnitionResponder({
     const { pool, payload } = found.secret;
     const wanted = requestedSpec(request.accept);
     if (wanted === 'unsupported') return fail('ERR_NOT_ACCEPTABLE', pool, tokenFingerprint);
-    const version = wanted !== 'stored' && compareSpecVersions(wanted, payload.version) < 0 ? wanted : payload.version;
+    const version =
+      wanted !== 'stored' && compareSpecVersions(wanted, payload.version) < 0 ? wanted : payload.version;
     const body = store.body(payload, version);
     if (!('identity' in body)) return fail(body.code, pool, tokenFingerprint);
     onServed?.(found.secret, tokenHash, address);
