@@ -1,4 +1,4 @@
-import { shellQuote } from './shellQuote.ts';
+import { shellQuote } from '../templates/shellQuote.ts';
 
 /** Where the stub puts things. /run is a tmpfs: the token and the fetched config do not outlive the boot. */
 export const STUB_PATHS = {

@@ -72,7 +72,7 @@ describe('renderCloudConfigStub: the userdata', () => {
     expect(stub.split(TOKEN)).toHaveLength(2);
     const script = writeFilesOf(stub).find((f) => f.path.endsWith('kindling-fetch'))?.content ?? '';
     expect(script).not.toContain(TOKEN);
-    expect(script).toContain(`url='${SERVER}/cloud-config'`);
+    expect(script).toContain(`url=${SERVER}/cloud-config`);
   });
 
   it('is a script sh can parse', () => {
