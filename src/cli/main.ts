@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { KindlingError } from '../errors/KindlingError.ts';
+import { runNodeCommand } from './node/runNodeCommand.ts';
 import { runDemo } from './runDemo.ts';
+import { runTokenCommand } from './token/runTokenCommand.ts';
 import { runServe } from './runServe.ts';
 import { usage } from './usage.ts';
 
@@ -12,6 +14,12 @@ async function main(): Promise<number> {
       return runServe(args, process.env);
     case 'demo':
       return runDemo(args, process.env);
+    case 'token':
+    case 'stub':
+      return runTokenCommand([command, ...args], process.env);
+    case 'node':
+    case 'machines':
+      return runNodeCommand([command, ...args], process.env);
     case undefined:
     case 'help':
     case '--help':

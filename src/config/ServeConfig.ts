@@ -16,6 +16,12 @@ export type SourceConfig =
 export interface ServeConfig {
   source: SourceConfig;
   selector: string;
+  /** kubernetes: full relist period. */
+  relistIntervalMs: number;
+  /** kubernetes: a watch silent this long is restarted; the server is asked to end each watch sooner. */
+  watchIdleTimeoutMs: number;
+  /** kubernetes: annotate a token Secret with the first fetch of its token. */
+  recordFirstFetch: boolean;
   listen: HostPort;
   metricsListen: HostPort;
   tls: { certFile: string; keyFile: string } | undefined;

@@ -15,6 +15,18 @@ export const SERVE_OPTIONS = {
   'all-namespaces': { type: 'boolean', help: 'kubernetes: watch every namespace' },
   kubeconfig: { type: 'string', help: 'kubernetes: kubeconfig file (default: in-cluster, else $KUBECONFIG)' },
   selector: { type: 'string', help: `label selector of token Secrets (default ${DEFAULT_SELECTOR})` },
+  'relist-interval': {
+    type: 'string',
+    help: 'kubernetes: period of the full relist that repairs anything a watch missed (default 10m)',
+  },
+  'watch-idle-timeout': {
+    type: 'string',
+    help: 'kubernetes: restart a watch that delivers nothing, not even a bookmark, this long (default 90s)',
+  },
+  'record-first-fetch': {
+    type: 'string',
+    help: 'kubernetes: annotate a token Secret when its token is first served: true or false (default true)',
+  },
   listen: { type: 'string', help: 'payload port, HOST:PORT (default 0.0.0.0:8443)' },
   'metrics-listen': { type: 'string', help: 'metrics port, plain HTTP, HOST:PORT (default 0.0.0.0:9090)' },
   'tls-cert': { type: 'string', help: 'PEM certificate chain; reloaded when the file changes' },
@@ -78,6 +90,9 @@ const schema = z
     'all-namespaces': flag.default(false),
     kubeconfig: z.string().min(1).optional(),
     selector: z.string().min(1).default(DEFAULT_SELECTOR),
+    'relist-interval': duration.default(600_000),
+    'watch-idle-timeout': duration.default(90_000),
+    'record-first-fetch': flag.default(true),
     listen: hostPort.default({ host: '0.0.0.0', port: 8443 }),
     'metrics-listen': hostPort.default({ host: '0.0.0.0', port: 9090 }),
     'tls-cert': z.string().min(1).optional(),
@@ -132,6 +147,10 @@ const schema = z
         message: 'give --namespace or --all-namespaces, not both',
       });
     }
+    if (o['relist-interval'] < 10_000)
+      ctx.addIssue({ code: 'custom', path: ['relist-interval'], message: 'must be at least 10s' });
+    if (o['watch-idle-timeout'] < 3_000)
+      ctx.addIssue({ code: 'custom', path: ['watch-idle-timeout'], message: 'must be at least 3s' });
     if (o['rate-limit-burst'] < 1)
       ctx.addIssue({ code: 'custom', path: ['rate-limit-burst'], message: 'must be at least 1' });
     if (o['rate-limit-refill'] <= 0)
@@ -176,6 +195,9 @@ export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   return {
     source: sourceConfig,
     selector: o.selector,
+    relistIntervalMs: o['relist-interval'],
+    watchIdleTimeoutMs: o['watch-idle-timeout'],
+    recordFirstFetch: o['record-first-fetch'],
     listen: o.listen,
     metricsListen: o['metrics-listen'],
     tls: o['tls-cert'] && o['tls-key'] ? { certFile: o['tls-cert'], keyFile: o['tls-key'] } : undefined,

@@ -5,6 +5,7 @@ import type { PayloadStore } from '../store/createPayloadStore.ts';
 import { createAccessLog } from './accessLog/createAccessLog.ts';
 import { createRequestRecorder } from './accessLog/createRequestRecorder.ts';
 import type { AppEnv } from './AppEnv.ts';
+import { createAuthenticator } from './auth/createAuthenticator.ts';
 import { createErrorAnswers } from './errors/createErrorAnswers.ts';
 import { createHealthRoutes } from './health/createHealthRoutes.ts';
 import { createIgnitionHandler } from './ignition/createIgnitionHandler.ts';
@@ -47,30 +48,31 @@ export function createHttpHandlers({
 }: AppOptions) {
   const errors = createErrorAnswers({ retryAfterSeconds });
   const record = createRequestRecorder({ logger, metrics, logRequests });
-  const answerIgnition = createIgnitionResponder({
+  const authenticate = createAuthenticator({
     store,
     // Payloads stay servable while shutting down: readiness turns off so traffic moves away, and whatever
     // still arrives is answered properly rather than told to retry.
     isLoaded: () => store.ready,
     limiter,
-    errors,
     onRateLimited: () => metrics?.rateLimited.inc(),
-    onServed,
   });
+  const answerIgnition = createIgnitionResponder({ store, authenticate, errors, onServed });
   const app = new Hono<AppEnv>();
   app.use(createAccessLog({ record, remoteAddress }));
-  app.get('/ignition', createIgnitionHandler({ answerIgnition, remoteAddress }));
-  app.all('/ignition', (c) => {
-    c.set('errorCode', 'ERR_METHOD_NOT_ALLOWED');
-    return errors.response('ERR_METHOD_NOT_ALLOWED');
-  });
+  for (const format of ['ignition', 'cloud-config'] as const) {
+    app.get(`/${format}`, createIgnitionHandler({ answerIgnition, remoteAddress, format }));
+    app.all(`/${format}`, (c) => {
+      c.set('errorCode', 'ERR_METHOD_NOT_ALLOWED');
+      return errors.response('ERR_METHOD_NOT_ALLOWED');
+    });
+  }
   app.route('/', createHealthRoutes({ isReady, errors }));
   app.notFound(() => errors.response('ERR_NOT_FOUND'));
   app.onError((error, c) => {
     logger.error({ msg: 'unhandled error', err: error, route: c.req.path.slice(0, 100) });
     return errors.response('ERR_INTERNAL');
   });
-  return { app, answerIgnition, record };
+  return { app, answerIgnition, authenticate, errors, record };
 }
 
 export function createApp(options: AppOptions): Hono<AppEnv> {

@@ -8,9 +8,11 @@ import type { StoreStats } from '../store/createPayloadStore.ts';
 export function createMetrics({
   stats,
   sourceReady,
+  now = Date.now,
 }: {
   stats: () => StoreStats;
   sourceReady: () => boolean;
+  now?: () => number;
 }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'kindling_' });
@@ -60,6 +62,31 @@ export function createMetrics({
     help: 'When the source last applied a full list or an event (how stale the view may be).',
     registers,
   });
+  // Until the first sync, the view is as old as the process.
+  let lastSyncMs = now();
+  new Gauge({
+    name: 'kindling_source_staleness_seconds',
+    help: 'Seconds since the source last applied a list or an event, or saw its watch end cleanly.',
+    registers,
+    collect() {
+      this.set((now() - lastSyncMs) / 1000);
+    },
+  });
+  const markSynced = () => {
+    lastSyncMs = now();
+    lastSync.set(lastSyncMs / 1000);
+  };
+  const sourceReconnects = new Counter({
+    name: 'kindling_source_reconnects_total',
+    help: 'Times the source re-established its list/watch after a failure or an expired resourceVersion.',
+    registers,
+  });
+  const firstFetchWrites = new Counter({
+    name: 'kindling_first_fetch_writes_total',
+    help: 'First-fetch records on token Secrets, by result (written, exists, stale, gone, conflict, failed, dropped).',
+    labelNames: ['result'] as const,
+    registers,
+  });
   const rateLimited = new Counter({
     name: 'kindling_rate_limited_total',
     help: 'Requests answered 503 because their address made too many failed lookups.',
@@ -97,7 +124,19 @@ export function createMetrics({
       this.set({ kind: 'cache' }, s.cacheBytes);
     },
   });
-  return { registry, requests, duration, refused, refusals, sourceErrors, lastSync, rateLimited };
+  return {
+    registry,
+    requests,
+    duration,
+    refused,
+    refusals,
+    sourceErrors,
+    lastSync,
+    markSynced,
+    sourceReconnects,
+    firstFetchWrites,
+    rateLimited,
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -63,7 +63,11 @@ export function createKindling({
   });
 
   const tls = config.tls ? loadTls(config.tls) : undefined;
-  const listener = createIgnitionListener({ answerIgnition, record, fallback: getRequestListener(app.fetch) });
+  const listener = createIgnitionListener({
+    answerIgnition,
+    record,
+    fallback: getRequestListener(app.fetch),
+  });
   const serverOptions = {
     maxHeaderSize: config.maxHeaderSize,
     headersTimeout: config.headersTimeoutMs,

@@ -35,6 +35,21 @@ export function createObservers({ logger, metrics }: { logger: Logger; metrics: 
         reason: error.message,
       });
     },
+    renderFailed(key, error) {
+      clearRefused(key);
+      const rule = `render-${error.rule ?? 'failed'}`;
+      const [namespace = '', secret = ''] = key.split('/');
+      metrics()?.refused.set({ namespace, secret, rule }, 1);
+      metrics()?.refusals.inc({ rule });
+      refusedRule.set(key, rule);
+      logger.warn({
+        msg: 'template cannot be rendered; its tokens answer 503 until it can',
+        secret: key,
+        rule,
+        field: error.path,
+        reason: error.message,
+      });
+    },
     secretRemoved(key) {
       clearRefused(key);
       logger.info({ msg: 'secret removed; its tokens now answer 403', secret: key });

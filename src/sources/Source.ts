@@ -1,4 +1,5 @@
 import type { SecretObject } from '../tokens/SecretObject.ts';
+import type { ClusterObject, ClusterRef } from './ClusterObject.ts';
 import type { TokenSecret } from '../tokens/TokenSecret.ts';
 
 /**
@@ -10,6 +11,15 @@ export interface SourceSink {
   replace(secrets: readonly SecretObject[]): void;
   upsert(secret: SecretObject): void;
   remove(ref: { namespace?: string | undefined; name: string }): void;
+  /** Cluster data templates read (see ClusterObject.ts); sources that have none never call it. */
+  readonly cluster: ClusterSink;
+}
+
+export interface ClusterSink {
+  /** Every cluster object of one kind the source watches (relist): what is not listed is gone. */
+  replace(kind: ClusterObject['kind'], objects: readonly ClusterObject[]): void;
+  upsert(object: ClusterObject): void;
+  remove(ref: ClusterRef): void;
 }
 
 export interface Source {

@@ -5,4 +5,16 @@ export interface SourceObserver {
   /** A full list or an event was applied: the view is current as of now. */
   synced?(): void;
   info?(message: string, detail?: Record<string, unknown>): void;
+  /** The same failure as the one last reported, again (a retry loop): counted, not logged again. */
+  repeated?(kind: string): void;
+  /** The list/watch is being re-established after a failure or an expired resourceVersion. */
+  reconnect?(): void;
+  /**
+   * The outcome of one first-fetch record (`written`, `exists`, `stale`, `gone`, `conflict`, `failed`,
+   * `dropped`); `reason` is set when it deserves a log line.
+   */
+  firstFetchWrite?(
+    result: string,
+    detail: { secret: string; tokenFingerprint: string; reason?: string },
+  ): void;
 }

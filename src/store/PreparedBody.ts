@@ -11,7 +11,7 @@ export interface Representation {
 
 /** Everything a 200 needs, computed once per payload and spec version: a request only writes these bytes. */
 export interface PreparedBody {
-  version: SpecVersion;
+  version: SpecVersion | undefined;
   identity: Representation;
   gzip: Representation;
 }

@@ -11,7 +11,7 @@ type Entry = PreparedBody | KindlingError;
 
 export interface BodyCache {
   /** The body of `payload` as spec `version`; ERR_NOT_ACCEPTABLE when the payload cannot be expressed so. */
-  get(payload: StoredPayload, version: SpecVersion): Entry;
+  get(payload: StoredPayload, version: SpecVersion | undefined): Entry;
   /** Forgets every variant of a payload nobody serves any more. */
   forget(payload: StoredPayload): void;
   readonly bytes: number;
@@ -23,12 +23,14 @@ function sizeOf(entry: Entry): number {
     : (entry.identity.ok.body?.length ?? 0) + (entry.gzip.ok.body?.length ?? 0) + 2048;
 }
 
-function build(payload: StoredPayload, version: SpecVersion): Entry {
-  if (version === payload.version) return prepareBody(payload.bytes, version);
+function build(payload: StoredPayload, version: SpecVersion | undefined): Entry {
+  if (version === undefined || payload.version === undefined || version === payload.version) {
+    return prepareBody(payload.bytes, { format: payload.format, version: payload.version });
+  }
   try {
     const config = JSON.parse(payload.bytes.toString('utf8'));
     const converted = convertDown(config, payload.version, version);
-    return prepareBody(Buffer.from(JSON.stringify(converted)), version);
+    return prepareBody(Buffer.from(JSON.stringify(converted)), { format: 'ignition', version });
   } catch (error) {
     if (error instanceof KindlingError) return error;
     throw error;
@@ -41,8 +43,9 @@ function build(payload: StoredPayload, version: SpecVersion): Entry {
  */
 export function createBodyCache({ maxBytes }: { maxBytes: number }): BodyCache {
   const cache = new LRUCache<string, Entry>({ maxSize: maxBytes, sizeCalculation: sizeOf });
-  const keyOf = (payload: StoredPayload, version: SpecVersion) => `${payload.contentHash}/${version}`;
-  const versions = new Map<string, Set<SpecVersion>>();
+  const keyOf = (payload: StoredPayload, version: SpecVersion | undefined) =>
+    `${payload.contentHash}/${version ?? payload.format}`;
+  const versions = new Map<string, Set<SpecVersion | undefined>>();
   return {
     get(payload, version) {
       const key = keyOf(payload, version);

@@ -1,18 +1,22 @@
 import { KindlingError } from '../errors/KindlingError.ts';
 import type { SpecVersion } from '../payload/SpecVersion.ts';
+import type { ClusterRef } from '../sources/ClusterObject.ts';
 import type { SourceSink } from '../sources/Source.ts';
-import { fingerprint } from '../tokens/hashToken.ts';
+import { templateNeeds, type TemplateNeeds } from '../templates/templateNeeds.ts';
 import { claimedTokenHashes, parseTokenSecret } from '../tokens/parseTokenSecret.ts';
 import { secretKey, type SecretObject } from '../tokens/SecretObject.ts';
 import type { StoredPayload, TokenSecret } from '../tokens/TokenSecret.ts';
-import { createBodyCache } from './createBodyCache.ts';
-import { createTombstones } from './createTombstones.ts';
+import { createClusterData } from './createClusterData.ts';
+import { createPayloadHolder } from './createPayloadHolder.ts';
+import { createTokenIndex } from './createTokenIndex.ts';
 import type { LookupResult } from './LookupResult.ts';
 import type { PreparedBody } from './PreparedBody.ts';
+import { renderTemplateSecret } from './renderTemplateSecret.ts';
+import type { ServedPayloads } from './ServedPayloads.ts';
 import type { StoreObserver } from './StoreObserver.ts';
 
 export interface PayloadStoreOptions {
-  /** Largest payload accepted, after decompression. */
+  /** Largest payload (or template) accepted, after decompression. */
   maxPayloadBytes?: number;
   /** Bound on derived bytes (gzip, converted specs); a miss rebuilds, it never fails a request. */
   cacheMaxBytes?: number;
@@ -35,27 +39,31 @@ export interface StoreStats {
 export interface PayloadStore extends SourceSink {
   readonly ready: boolean;
   lookup(tokenHash: string): LookupResult;
-  body(payload: StoredPayload, version: SpecVersion): PreparedBody | KindlingError;
+  body(payload: StoredPayload, version: SpecVersion | undefined): PreparedBody | KindlingError;
   stats(): StoreStats;
 }
-
-type Role = 'current' | 'previous' | 'refused';
 
 interface SecretState {
   /** The last version that passed every rule; kept while a newer version is refused. */
   good: TokenSecret | undefined;
+  /** What `good` serves: its payload, or its template's rendering (or why that failed). */
+  served: ServedPayloads | KindlingError | undefined;
+  needs: TemplateNeeds | undefined;
   refused: KindlingError | undefined;
   refusedHashes: readonly string[];
 }
 
-function rolesOf(state: SecretState | undefined): Map<string, Role> {
-  const roles = new Map<string, Role>();
-  if (state?.good) {
-    roles.set(state.good.tokenHash, 'current');
-    if (state.good.previousTokenHash) roles.set(state.good.previousTokenHash, 'previous');
-  }
-  for (const hash of state?.refusedHashes ?? []) if (!roles.has(hash)) roles.set(hash, 'refused');
-  return roles;
+const NO_CLOUD_CONFIG = new KindlingError(
+  'ERR_NOT_ACCEPTABLE',
+  'the Secret holds a finished Ignition payload, not a template: there is no #cloud-config',
+);
+
+function payloadsOf(state: SecretState | undefined): StoredPayload[] {
+  const served = state?.served;
+  if (!served || served instanceof KindlingError) return [];
+  return served.cloudConfig instanceof KindlingError
+    ? [served.ignition]
+    : [served.ignition, served.cloudConfig];
 }
 
 export function createPayloadStore({
@@ -66,66 +74,50 @@ export function createPayloadStore({
   observer = {},
 }: PayloadStoreOptions = {}): PayloadStore {
   const secrets = new Map<string, SecretState>();
-  const claims = new Map<string, Map<string, Role>>();
-  const conflicts = new Set<string>();
-  const payloads = new Map<string, { payload: StoredPayload; refs: number }>();
-  const bodies = createBodyCache({ maxBytes: cacheMaxBytes });
-  const tombstones = createTombstones({ ttlMs: tombstoneTtlMs, now });
+  const held = createPayloadHolder({ cacheMaxBytes });
+  const index = createTokenIndex({ tombstoneTtlMs, now, onConflict: observer.tokenConflict });
+  const cluster = createClusterData({ onChange: rerender });
   let ready = false;
 
-  const knownPayload = (contentHash: string) => payloads.get(contentHash)?.payload;
-
-  function checkConflict(hash: string) {
-    const claimants = claims.get(hash);
-    if (claimants && claimants.size > 1) {
-      conflicts.add(hash);
-      observer.tokenConflict?.(fingerprint(hash), [...claimants.keys()].sort());
-    } else if (conflicts.delete(hash)) {
-      observer.tokenConflict?.(fingerprint(hash), []);
+  function serve(secret: TokenSecret, needs: TemplateNeeds | undefined): ServedPayloads | KindlingError {
+    if (secret.payload) return { ignition: secret.payload, cloudConfig: NO_CLOUD_CONFIG };
+    try {
+      const template = secret.template as NonNullable<TokenSecret['template']>;
+      return renderTemplateSecret({
+        template,
+        cluster: cluster.dataFor(needs ?? templateNeeds(template)),
+        intern: held.intern,
+      });
+    } catch (error) {
+      if (error instanceof KindlingError) return error;
+      return new KindlingError('ERR_RENDER_FAILED', 'unexpected error while rendering', {
+        rule: 'internal',
+        cause: error,
+      });
     }
-  }
-
-  function retain(payload: StoredPayload) {
-    const held = payloads.get(payload.contentHash);
-    if (held) return void held.refs++;
-    payloads.set(payload.contentHash, { payload, refs: 1 });
-    // Derived bytes are made when the Secret changes, so the first request finds them ready.
-    bodies.get(payload, payload.version);
-  }
-
-  function release(payload: StoredPayload) {
-    const held = payloads.get(payload.contentHash);
-    if (!held || --held.refs > 0) return;
-    payloads.delete(payload.contentHash);
-    bodies.forget(payload);
   }
 
   function setState(key: string, next: SecretState | undefined) {
     const previous = secrets.get(key);
-    const before = rolesOf(previous);
-    const after = rolesOf(next);
     if (next) secrets.set(key, next);
     else secrets.delete(key);
-    for (const hash of before.keys()) {
-      if (after.has(hash)) continue;
-      const claimants = claims.get(hash);
-      claimants?.delete(key);
-      if (!claimants || claimants.size === 0) {
-        claims.delete(hash);
-        tombstones.add(hash);
-      }
-      checkConflict(hash);
+    index.update(key, previous, next);
+    // Retain before releasing: a payload both versions share must not be freed in between.
+    for (const payload of payloadsOf(next)) held.retain(payload);
+    for (const payload of payloadsOf(previous)) held.release(payload);
+    const served = next?.served;
+    if (served instanceof KindlingError && served !== (previous?.served as unknown)) {
+      observer.renderFailed?.(key, served);
+    } else if (previous?.served instanceof KindlingError && served && !(served instanceof KindlingError)) {
+      observer.secretAccepted?.(key, next?.good?.pool ?? '');
     }
-    for (const [hash, role] of after) {
-      tombstones.delete(hash);
-      let claimants = claims.get(hash);
-      if (!claimants) claims.set(hash, (claimants = new Map()));
-      claimants.set(key, role);
-      checkConflict(hash);
-    }
-    if (previous?.good?.payload !== next?.good?.payload) {
-      if (next?.good) retain(next.good.payload);
-      if (previous?.good) release(previous.good.payload);
+  }
+
+  /** A cluster object changed: every template that reads it renders again (identical bytes change nothing). */
+  function rerender(ref: ClusterRef) {
+    for (const [key, state] of secrets) {
+      if (!state.good?.template || !state.needs || !cluster.reads(state.needs, ref)) continue;
+      setState(key, { ...state, served: serve(state.good, state.needs) });
     }
   }
 
@@ -135,8 +127,9 @@ export function createPayloadStore({
     const version = secret.metadata?.resourceVersion;
     if (version !== undefined && previous?.good?.resourceVersion === version && !previous.refused) return key;
     try {
-      const good = parseTokenSecret(secret, { maxPayloadBytes, knownPayload });
-      setState(key, { good, refused: undefined, refusedHashes: [] });
+      const good = parseTokenSecret(secret, { maxPayloadBytes, knownPayload: held.known });
+      const needs = good.template ? templateNeeds(good.template) : undefined;
+      setState(key, { good, served: serve(good, needs), needs, refused: undefined, refusedHashes: [] });
       observer.secretAccepted?.(key, good.pool);
     } catch (caught) {
       const error =
@@ -146,7 +139,8 @@ export function createPayloadStore({
               rule: 'internal',
               cause: caught,
             });
-      setState(key, { good: previous?.good, refused: error, refusedHashes: claimedTokenHashes(secret) });
+      const kept = { good: previous?.good, served: previous?.served, needs: previous?.needs };
+      setState(key, { ...kept, refused: error, refusedHashes: claimedTokenHashes(secret) });
       observer.secretRefused?.(key, error, { stillServing: previous?.good !== undefined });
     }
     return key;
@@ -163,6 +157,7 @@ export function createPayloadStore({
     get ready() {
       return ready;
     },
+    cluster,
     upsert(secret) {
       upsert(secret);
     },
@@ -180,24 +175,24 @@ export function createPayloadStore({
       }
     },
     lookup(tokenHash) {
-      const claimants = claims.get(tokenHash);
-      if (!claimants)
-        return { ok: false, code: tombstones.has(tokenHash) ? 'ERR_TOKEN_REVOKED' : 'ERR_TOKEN_UNKNOWN' };
-      if (claimants.size > 1) return { ok: false, code: 'ERR_TOKEN_CONFLICT' };
-      for (const [key, role] of claimants) {
-        const secret = secrets.get(key)?.good;
-        if (role === 'refused' || !secret) return { ok: false, code: 'ERR_SECRET_REFUSED' };
-        const at = now();
-        const expired =
-          (secret.expiresAt !== undefined && at >= secret.expiresAt) ||
-          (role === 'previous' &&
-            secret.previousTokenExpiresAt !== undefined &&
-            at >= secret.previousTokenExpiresAt);
-        return expired ? { ok: false, code: 'ERR_TOKEN_EXPIRED', secret } : { ok: true, secret, role };
-      }
-      return { ok: false, code: 'ERR_TOKEN_UNKNOWN' };
+      const claim = index.claim(tokenHash);
+      if (!claim.ok) return claim;
+      const state = secrets.get(claim.key);
+      const secret = state?.good;
+      if (claim.role === 'refused' || !secret) return { ok: false, code: 'ERR_SECRET_REFUSED' };
+      const at = now();
+      const expired =
+        (secret.expiresAt !== undefined && at >= secret.expiresAt) ||
+        (claim.role === 'previous' &&
+          secret.previousTokenExpiresAt !== undefined &&
+          at >= secret.previousTokenExpiresAt);
+      if (expired) return { ok: false, code: 'ERR_TOKEN_EXPIRED', secret };
+      const served = state.served;
+      if (!served || served instanceof KindlingError)
+        return { ok: false, code: served?.code ?? 'ERR_RENDER_FAILED', secret };
+      return { ok: true, secret, role: claim.role, payloads: served };
     },
-    body: (payload, version) => bodies.get(payload, version),
+    body: (payload, version) => held.body(payload, version),
     stats() {
       let served = 0;
       let refused = 0;
@@ -205,16 +200,12 @@ export function createPayloadStore({
         if (state.good) served++;
         if (state.refused) refused++;
       }
-      let payloadBytes = 0;
-      for (const { payload } of payloads.values()) payloadBytes += payload.bytes.length;
       return {
         secrets: served,
         refused,
-        payloads: payloads.size,
-        payloadBytes,
-        cacheBytes: bodies.bytes,
-        tombstones: tombstones.size,
-        conflicts: conflicts.size,
+        ...held.stats(),
+        tombstones: index.tombstones,
+        conflicts: index.conflicts,
       };
     },
   };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { constants, gzipSync } from 'node:zlib';
 import type { SpecVersion } from '../payload/SpecVersion.ts';
+import type { PayloadFormat } from '../tokens/TokenSecret.ts';
 import type { PreparedBody, Representation } from './PreparedBody.ts';
 
 const COMMON = {
@@ -10,11 +11,11 @@ const COMMON = {
   Vary: 'Accept, Accept-Encoding',
 };
 
-function represent(body: Buffer, etag: string, version: SpecVersion, encoding?: 'gzip'): Representation {
+function represent(body: Buffer, etag: string, contentType: string, encoding?: 'gzip'): Representation {
   const notModifiedHeaders = { ...COMMON, ETag: etag };
   const headers: Record<string, string> = {
     ...notModifiedHeaders,
-    'Content-Type': `application/vnd.coreos.ignition+json;version=${version}`,
+    'Content-Type': contentType,
     'Content-Length': String(body.length),
   };
   if (encoding) headers['Content-Encoding'] = encoding;
@@ -25,13 +26,20 @@ function represent(body: Buffer, etag: string, version: SpecVersion, encoding?: 
   };
 }
 
-export function prepareBody(identity: Buffer, version: SpecVersion): PreparedBody {
+export function prepareBody(
+  identity: Buffer,
+  { format, version }: { format: PayloadFormat; version: SpecVersion | undefined },
+): PreparedBody {
+  const contentType =
+    format === 'ignition'
+      ? `application/vnd.coreos.ignition+json;version=${version}`
+      : 'text/cloud-config; charset=utf-8';
   // Best compression: paid once per change, saved on every download of a boot storm.
   const gzip = gzipSync(identity, { level: constants.Z_BEST_COMPRESSION });
   const digest = createHash('sha256').update(identity).digest('base64url');
   return {
     version,
-    identity: represent(identity, `"${digest}"`, version),
-    gzip: represent(gzip, `"${digest}-gzip"`, version, 'gzip'),
+    identity: represent(identity, `"${digest}"`, contentType),
+    gzip: represent(gzip, `"${digest}-gzip"`, contentType, 'gzip'),
   };
 }

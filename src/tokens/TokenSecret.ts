@@ -1,4 +1,5 @@
 import type { SpecVersion } from '../payload/SpecVersion.ts';
+import type { NodeTemplate } from '../templates/NodeTemplate.ts';
 
 /** A token Secret that passed every rule of format v1: what the store serves from. */
 export interface TokenSecret {
@@ -14,13 +15,19 @@ export interface TokenSecret {
   expiresAt: number | undefined;
   /** Epoch milliseconds; the previous token is refused from then on. */
   previousTokenExpiresAt: number | undefined;
-  payload: StoredPayload;
+  /** Exactly one of `payload` (a finished Ignition config) and `template` (rendered by the store). */
+  payload: StoredPayload | undefined;
+  template: NodeTemplate | undefined;
 }
 
-/** A validated payload as the Secret holds it (decompressed). Identical payloads share one instance. */
+export type PayloadFormat = 'ignition' | 'cloud-config';
+
+/** Bytes to serve (decompressed), validated once. Identical payloads share one instance. */
 export interface StoredPayload {
   /** SHA-256 (hex) of `bytes`: identity of the payload across Secrets. */
   contentHash: string;
-  version: SpecVersion;
+  format: PayloadFormat;
+  /** The Ignition spec of an `ignition` payload; undefined for `cloud-config`. */
+  version: SpecVersion | undefined;
   bytes: Buffer;
 }

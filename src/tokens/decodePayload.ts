@@ -8,14 +8,17 @@ const GZIP_MAGIC_1 = 0x8b;
  * The payload bytes of a Secret, decompressed when they are gzip. The limit applies to what is stored and to
  * what decompression produces, so a small gzip bomb is stopped at the limit instead of filling memory.
  */
-export function decodePayload(raw: Buffer, { maxBytes }: { maxBytes: number }): Buffer {
+export function decodePayload(
+  raw: Buffer,
+  { maxBytes, field = 'payload' }: { maxBytes: number; field?: string },
+): Buffer {
   if (raw.length > maxBytes) {
     throw new KindlingError(
       'ERR_SECRET_INVALID',
-      `payload is ${raw.length} bytes, over the limit of ${maxBytes}`,
+      `${field} is ${raw.length} bytes, over the limit of ${maxBytes}`,
       {
         rule: 'too-large',
-        path: 'payload',
+        path: field,
       },
     );
   }
@@ -26,13 +29,13 @@ export function decodePayload(raw: Buffer, { maxBytes }: { maxBytes: number }): 
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
       throw new KindlingError(
         'ERR_SECRET_INVALID',
-        `gzip payload expands beyond the limit of ${maxBytes} bytes (${raw.length} bytes compressed)`,
+        `gzip ${field} expands beyond the limit of ${maxBytes} bytes (${raw.length} bytes compressed)`,
         { rule: 'gzip-bomb', path: 'payload' },
       );
     }
-    throw new KindlingError('ERR_SECRET_INVALID', `payload looks like gzip but does not decompress`, {
+    throw new KindlingError('ERR_SECRET_INVALID', `${field} looks like gzip but does not decompress`, {
       rule: 'bad-gzip',
-      path: 'payload',
+      path: field,
       cause: error,
     });
   }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { KindlingError } from '../errors/KindlingError.ts';
 import { parseIgnition } from '../payload/validateIgnition.ts';
+import type { NodeTemplate } from '../templates/NodeTemplate.ts';
+import { parseNodeTemplate } from '../templates/parseNodeTemplate.ts';
 import { decodePayload } from './decodePayload.ts';
 import { hashToken } from './hashToken.ts';
 import { ANNOTATION_EXPIRES_AT, ANNOTATION_PREVIOUS_EXPIRES_AT, LABEL_POOL, SECRET_TYPE } from './labels.ts';
@@ -74,10 +76,24 @@ export function parseTokenSecret(secret: SecretObject, options: ParseTokenSecret
   const previousTokenExpiresAt = readTimestamp(secret, ANNOTATION_PREVIOUS_EXPIRES_AT);
 
   const raw = readSecretData(secret, 'payload');
-  if (raw === undefined) throw invalid('missing-payload', 'data.payload', 'data.payload is missing');
-  const bytes = decodePayload(raw, { maxBytes: options.maxPayloadBytes });
-  const contentHash = createHash('sha256').update(bytes).digest('hex');
-  const payload = options.knownPayload?.(contentHash) ?? validatePayload(bytes, contentHash);
+  const rawTemplate = readSecretData(secret, 'template');
+  if (raw !== undefined && rawTemplate !== undefined) {
+    throw invalid('payload-and-template', 'data', 'data.payload and data.template exclude each other');
+  }
+  if (raw === undefined && rawTemplate === undefined) {
+    throw invalid('missing-payload', 'data.payload', 'data.payload (or data.template) is missing');
+  }
+  let payload: StoredPayload | undefined;
+  let template: NodeTemplate | undefined;
+  if (raw !== undefined) {
+    const bytes = decodePayload(raw, { maxBytes: options.maxPayloadBytes });
+    const contentHash = createHash('sha256').update(bytes).digest('hex');
+    payload = options.knownPayload?.(contentHash) ?? validatePayload(bytes, contentHash);
+  } else if (rawTemplate !== undefined) {
+    template = readTemplate(
+      decodePayload(rawTemplate, { maxBytes: options.maxPayloadBytes, field: 'template' }),
+    );
+  }
   return {
     key: secretKey({ namespace, name }),
     namespace,
@@ -89,12 +105,28 @@ export function parseTokenSecret(secret: SecretObject, options: ParseTokenSecret
     expiresAt,
     previousTokenExpiresAt,
     payload,
+    template,
   };
+}
+
+function readTemplate(bytes: Buffer): NodeTemplate {
+  try {
+    return parseNodeTemplate(bytes.toString('utf8'));
+  } catch (error) {
+    if (!(error instanceof KindlingError)) throw error;
+    const where = error.path ? ` at ${error.path}` : '';
+    throw invalid(
+      `template-${error.rule ?? 'invalid'}`,
+      'data.template',
+      `template${where}: ${error.message}`,
+      error,
+    );
+  }
 }
 
 function validatePayload(bytes: Buffer, contentHash: string): StoredPayload {
   try {
-    return { contentHash, version: parseIgnition(bytes).version, bytes };
+    return { contentHash, format: 'ignition', version: parseIgnition(bytes).version, bytes };
   } catch (error) {
     if (!(error instanceof KindlingError)) throw error;
     const where = error.path ? ` at ${error.path}` : '';

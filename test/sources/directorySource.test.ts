@@ -29,7 +29,7 @@ async function start(options: { pollIntervalMs?: number } = {}) {
 const marker = (token: string) => {
   const found = store.lookup(hashToken(token));
   return found.ok
-    ? JSON.parse(found.secret.payload.bytes.toString()).storage.files[0].contents.source
+    ? JSON.parse(found.payloads.ignition.bytes.toString()).storage.files[0].contents.source
     : found.code;
 };
 

@@ -108,10 +108,10 @@ describe('createPayloadStore', () => {
     store.upsert(tokenSecret({ token, payload: '{"ignition":' }));
     expect(events).toContain('refused kindling/token-workers invalid-json true');
     const found = store.lookup(hashToken(token));
-    expect(found.ok && found.secret.payload.bytes.toString()).toContain('v1');
+    expect(found.ok && found.payloads.ignition.bytes.toString()).toContain('v1');
     store.upsert(tokenSecret({ token, payload: ignitionConfig('3.4.0', 'v2') }));
     const fixed = store.lookup(hashToken(token));
-    expect(fixed.ok && fixed.secret.payload.bytes.toString()).toContain('v2');
+    expect(fixed.ok && fixed.payloads.ignition.bytes.toString()).toContain('v2');
     expect(store.stats().refused).toBe(0);
   });
 
@@ -136,7 +136,7 @@ describe('createPayloadStore', () => {
     const found = secrets.map((s) =>
       store.lookup(hashToken(Buffer.from(s.data!.token!, 'base64').toString())),
     );
-    const payloads = new Set(found.map((f) => f.ok && f.secret.payload));
+    const payloads = new Set(found.map((f) => f.ok && f.payloads.ignition));
     expect(payloads.size).toBe(1);
     expect(store.stats().payloads).toBe(1);
     store.replace([]);
@@ -150,15 +150,19 @@ describe('createPayloadStore', () => {
     store.replace([tokenSecret({ token })]);
     const found = store.lookup(hashToken(token));
     if (!found.ok) throw new Error('expected a payload');
-    const body = store.body(found.secret.payload, '3.4.0');
+    const body = store.body(found.payloads.ignition, '3.4.0');
     if (body instanceof KindlingError) throw body;
     // The stored bytes themselves are served: no copy per payload.
-    expect(body.identity.ok.body).toBe(found.secret.payload.bytes);
+    expect(body.identity.ok.body).toBe(found.payloads.ignition.bytes);
     expect(body.identity.etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
     expect(body.gzip.etag).toBe(body.identity.etag.replace(/"$/, '-gzip"'));
     expect(body.gzip.ok.headers['Content-Encoding']).toBe('gzip');
-    expect(body.identity.notModified).toMatchObject({ status: 304, body: null, headers: { ETag: body.identity.etag } });
-    const again = store.body(found.secret.payload, '3.4.0');
+    expect(body.identity.notModified).toMatchObject({
+      status: 304,
+      body: null,
+      headers: { ETag: body.identity.etag },
+    });
+    const again = store.body(found.payloads.ignition, '3.4.0');
     expect(again).not.toBe(body);
     expect(again).toEqual(body);
   });
@@ -177,9 +181,9 @@ describe('createPayloadStore', () => {
     store.replace([tokenSecret({ token, payload: ignitionConfig('3.4.0') })]);
     const found = store.lookup(hashToken(token));
     if (!found.ok) throw new Error('expected a payload');
-    const body = store.body(found.secret.payload, '3.1.0');
+    const body = store.body(found.payloads.ignition, '3.1.0');
     if (body instanceof KindlingError) throw body;
     expect(JSON.parse(String(body.identity.ok.body)).ignition.version).toBe('3.1.0');
-    expect(store.body(found.secret.payload, '3.1.0')).toBe(body);
+    expect(store.body(found.payloads.ignition, '3.1.0')).toBe(body);
   });
 });

@@ -2,7 +2,7 @@ import type { Counter, Histogram } from 'prom-client';
 import type { Logger } from '../../log/createLogger.ts';
 import type { Metrics } from '../../metrics/createMetrics.ts';
 
-const ROUTES = new Set(['/ignition', '/healthz', '/readyz']);
+const ROUTES = new Set(['/ignition', '/cloud-config', '/advertise', '/healthz', '/readyz']);
 const METHODS = new Set(['GET', 'HEAD', 'POST']);
 // A client may put its own token anywhere, the User-Agent included: whatever looks like one is not logged.
 const TOKEN_LIKE =

@@ -1,18 +1,18 @@
 import type { ErrorCode } from '../../errors/KindlingError.ts';
-import { compareSpecVersions } from '../../payload/SpecVersion.ts';
+import { compareSpecVersions, type SpecVersion } from '../../payload/SpecVersion.ts';
 import type { PayloadStore } from '../../store/createPayloadStore.ts';
-import { fingerprint } from '../../tokens/hashToken.ts';
-import type { TokenSecret } from '../../tokens/TokenSecret.ts';
-import { readBearer } from '../auth/readBearer.ts';
+import type { PayloadFormat, TokenSecret } from '../../tokens/TokenSecret.ts';
+import type { Authenticator } from '../auth/createAuthenticator.ts';
 import type { ErrorAnswers } from '../errors/createErrorAnswers.ts';
 import type { HttpAnswer } from '../HttpAnswer.ts';
 import { acceptsGzip } from '../negotiate/acceptsGzip.ts';
 import { matchesEtag } from '../negotiate/matchesEtag.ts';
 import { requestedSpec } from '../negotiate/requestedSpec.ts';
-import type { FailureLimiter } from '../rateLimit/createFailureLimiter.ts';
 
-/** The parts of a GET/HEAD /ignition request the answer depends on; never the URL. */
+/** The parts of a GET/HEAD /ignition or /cloud-config request the answer depends on; never the URL. */
 export interface IgnitionRequest {
+  /** Which route: the same token and status contract, another body. */
+  format: PayloadFormat;
   authorization: string | undefined;
   accept: string | undefined;
   acceptEncoding: string | undefined;
@@ -29,27 +29,17 @@ export interface IgnitionOutcome {
 
 export interface IgnitionResponderOptions {
   store: PayloadStore;
-  /** False until the source's first full load is applied. */
-  isLoaded: () => boolean;
-  limiter: FailureLimiter;
+  authenticate: Authenticator;
   errors: ErrorAnswers;
-  onRateLimited?: () => void;
   /** After a 200 or 304; must not block (see Source.recordFetch). */
   onServed?: (secret: TokenSecret, tokenHash: string, remoteAddress: string) => void;
 }
 
 /**
- * Picks the answer to GET/HEAD /ignition: a header parse, one hash, one map lookup, and bytes and headers
+ * Picks the answer to GET/HEAD /ignition and /cloud-config: a header parse, one hash, one map lookup, and bytes and headers
  * prepared when the Secret changed. Nothing here parses JSON, compresses, or builds a header object.
  */
-export function createIgnitionResponder({
-  store,
-  isLoaded,
-  limiter,
-  errors,
-  onRateLimited,
-  onServed,
-}: IgnitionResponderOptions) {
+export function createIgnitionResponder({ store, authenticate, errors, onServed }: IgnitionResponderOptions) {
   const fail = (code: ErrorCode, pool?: string, tokenFingerprint?: string): IgnitionOutcome => ({
     answer: errors.answer(code),
     pool,
@@ -57,31 +47,27 @@ export function createIgnitionResponder({
   });
 
   return function answerIgnition(request: IgnitionRequest): IgnitionOutcome {
-    if (!isLoaded()) return fail('ERR_NOT_READY');
-    const address = request.remoteAddress;
-    if (limiter.blocked(address)) {
-      onRateLimited?.();
-      return fail('ERR_RATE_LIMITED');
+    const auth = authenticate(request.authorization, request.remoteAddress);
+    if (!auth.ok) return fail(auth.code, auth.pool, auth.tokenFingerprint);
+    const { found, tokenHash, tokenFingerprint } = auth;
+    const { pool } = found.secret;
+    let body;
+    if (request.format === 'ignition') {
+      const payload = found.payloads.ignition;
+      const stored = payload.version as SpecVersion;
+      const wanted = requestedSpec(request.accept);
+      if (wanted === 'unsupported') return fail('ERR_NOT_ACCEPTABLE', pool, tokenFingerprint);
+      body = store.body(
+        payload,
+        wanted !== 'stored' && compareSpecVersions(wanted, stored) < 0 ? wanted : stored,
+      );
+    } else {
+      const payload = found.payloads.cloudConfig;
+      if (!('bytes' in payload)) return fail(payload.code, pool, tokenFingerprint);
+      body = store.body(payload, undefined);
     }
-    const tokenHash = readBearer(request.authorization);
-    if (tokenHash === undefined) {
-      limiter.fail(address);
-      return fail('ERR_UNAUTHORIZED');
-    }
-    const tokenFingerprint = fingerprint(tokenHash);
-    const found = store.lookup(tokenHash);
-    if (!found.ok) {
-      limiter.fail(address);
-      return fail(found.code, found.secret?.pool, tokenFingerprint);
-    }
-    const { pool, payload } = found.secret;
-    const wanted = requestedSpec(request.accept);
-    if (wanted === 'unsupported') return fail('ERR_NOT_ACCEPTABLE', pool, tokenFingerprint);
-    const version =
-      wanted !== 'stored' && compareSpecVersions(wanted, payload.version) < 0 ? wanted : payload.version;
-    const body = store.body(payload, version);
     if (!('identity' in body)) return fail(body.code, pool, tokenFingerprint);
-    onServed?.(found.secret, tokenHash, address);
+    onServed?.(found.secret, tokenHash, request.remoteAddress);
     const representation = acceptsGzip(request.acceptEncoding) ? body.gzip : body.identity;
     const answer = matchesEtag(request.ifNoneMatch, representation.etag)
       ? representation.notModified

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { KindlingError } from '../../errors/KindlingError.ts';
 import { DEFAULT_SELECTOR } from '../../tokens/labels.ts';
 import { secretKey, type SecretObject } from '../../tokens/SecretObject.ts';
+import { isClusterObject, type ClusterObject } from '../ClusterObject.ts';
 import { parseSelector } from '../parseSelector.ts';
 import type { Source, SourceSink } from '../Source.ts';
 import type { SourceObserver } from '../SourceObserver.ts';
@@ -26,7 +27,10 @@ interface FileState {
   objects: FileObject[];
 }
 
-/** Token Secrets from a directory of Kubernetes manifests: the embedded default, no cluster needed. */
+/**
+ * Token Secrets from a directory of Kubernetes manifests: the embedded default, no cluster needed. The
+ * cluster data templates read (ConfigMap kube-public/cluster-info, Secrets of kube-system) may sit there too.
+ */
 export function createDirectorySource({
   path,
   selector = DEFAULT_SELECTOR,
@@ -76,12 +80,17 @@ export function createDirectorySource({
     }
   }
 
-  function collect(): SecretObject[] {
+  function collect(): { secrets: SecretObject[]; cluster: ClusterObject[] } {
     const byKey = new Map<string, string>();
     const secrets: SecretObject[] = [];
+    const cluster: ClusterObject[] = [];
     for (const name of [...files.keys()].sort()) {
       for (const { where, object } of files.get(name)?.objects ?? []) {
         const secret = object as Partial<SecretObject> | null;
+        if (typeof secret === 'object' && secret !== null && isClusterObject(secret)) {
+          cluster.push(secret);
+          continue;
+        }
         if (
           typeof secret !== 'object' ||
           secret === null ||
@@ -107,7 +116,7 @@ export function createDirectorySource({
         secrets.push(secret as SecretObject);
       }
     }
-    return secrets;
+    return { secrets, cluster };
   }
 
   async function scanOnce() {
@@ -116,7 +125,17 @@ export function createDirectorySource({
     for (const name of [...files.keys()]) if (!present.has(name)) files.delete(name);
     for (const name of [...failed.keys()]) if (!present.has(name)) failed.delete(name);
     await readChanged(names);
-    sink?.replace(collect());
+    const { secrets, cluster } = collect();
+    // Cluster data first, so templates render on the same pass that loads their Secrets.
+    sink?.cluster.replace(
+      'ConfigMap',
+      cluster.filter((object) => object.kind === 'ConfigMap'),
+    );
+    sink?.cluster.replace(
+      'Secret',
+      cluster.filter((object) => object.kind === 'Secret'),
+    );
+    sink?.replace(secrets);
     observer.synced?.();
   }
 

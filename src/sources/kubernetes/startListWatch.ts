@@ -1,0 +1,206 @@
+import type { SourceSink } from '../Source.ts';
+import type { SourceObserver } from '../SourceObserver.ts';
+import type { Backoff } from './createBackoff.ts';
+import type { SecretsApi, WatchHandle } from './createSecretsApi.ts';
+import { describeApiFailure, type ApiFailure } from './describeApiFailure.ts';
+import type { Timers } from './Timers.ts';
+import { applyWatchEvent } from './applyWatchEvent.ts';
+import { createFailureReport } from './createFailureReport.ts';
+
+export interface ListWatchOptions {
+  api: Pick<SecretsApi, 'list' | 'watch'>;
+  sink: SourceSink;
+  observer: SourceObserver;
+  /** undefined: all namespaces (for messages only; the api is already scoped). */
+  namespace: string | undefined;
+  backoff: Backoff;
+  /** A full relist on this period (±10 %) repairs whatever a watch may have missed. */
+  relistIntervalMs: number;
+  /** A watch silent this long (no event, not even a bookmark) is restarted. */
+  watchIdleTimeoutMs: number;
+  /** A watch closed cleanly sooner than this, having delivered nothing, counts as a failure (no tight loop). */
+  minWatchMs?: number;
+  now: () => number;
+  random: () => number;
+  timers: Timers;
+}
+
+type WatchEnd = { failure?: ApiFailure; relist?: boolean };
+
+/**
+ * List, then watch from the list's resourceVersion, for as long as it runs. Every failure goes through one
+ * place: it is reported (a repeat of the same failure only counted), then the single restart timer waits
+ * the backoff's step. A 410 relists at once; a clean end of the watch re-watches at once.
+ */
+export function startListWatch({
+  api,
+  sink,
+  observer,
+  namespace,
+  backoff,
+  relistIntervalMs,
+  watchIdleTimeoutMs,
+  minWatchMs = 1_000,
+  now,
+  random,
+  timers,
+}: ListWatchOptions): { stop(): Promise<void> } {
+  let stopping = false;
+  let resourceVersion: string | undefined;
+  let relistDue = false;
+  let relistTimer: unknown;
+  let listing: AbortController | undefined;
+  let watching: WatchHandle | undefined;
+  let wake: (() => void) | undefined;
+  const report = createFailureReport({ observer, namespace, now });
+  const fail = report.failed;
+  const healthy = () => {
+    backoff.reset();
+    report.recovered();
+  };
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        wake = undefined;
+        resolve();
+      };
+      const handle = timers.setTimeout(done, ms);
+      wake = () => {
+        timers.clearTimeout(handle);
+        done();
+      };
+    });
+  }
+
+  async function relist() {
+    relistDue = false;
+    timers.clearTimeout(relistTimer);
+    listing = new AbortController();
+    const list = await api.list(listing.signal);
+    listing = undefined;
+    if (stopping) return;
+    sink.replace(list.items);
+    resourceVersion = list.resourceVersion;
+    observer.synced?.();
+    observer.info?.('token secrets listed', { count: list.items.length, resourceVersion });
+    healthy();
+    relistTimer = timers.setTimeout(
+      () => {
+        relistDue = true;
+        watching?.abort();
+      },
+      relistIntervalMs * (0.9 + 0.2 * random()),
+    );
+  }
+
+  function watch(from: string): Promise<WatchEnd> {
+    const startedAt = now();
+    let delivered = false;
+    let status: unknown;
+    let idle = false;
+    let idleTimer: unknown;
+    let handle: WatchHandle | undefined;
+    return new Promise((resolve) => {
+      const armIdle = () => {
+        timers.clearTimeout(idleTimer);
+        idleTimer = timers.setTimeout(() => {
+          idle = true;
+          handle?.abort();
+        }, watchIdleTimeoutMs);
+      };
+      handle = api.watch(from, (type, object) => {
+        if (type === 'ERROR') {
+          status = object;
+          return;
+        }
+        try {
+          if (!applyWatchEvent(sink, type, object)) return;
+        } catch (error) {
+          fail({ kind: 'internal', message: `applying a ${type} event failed: ${(error as Error).message}` });
+          return;
+        }
+        const version = (object as { metadata?: { resourceVersion?: unknown } } | null)?.metadata
+          ?.resourceVersion;
+        if (typeof version === 'string' && version !== '') resourceVersion = version;
+        armIdle();
+        observer.synced?.();
+        if (!delivered) healthy();
+        delivered = true;
+      });
+      watching = handle;
+      armIdle();
+      void handle.ended.then((error) => {
+        timers.clearTimeout(idleTimer);
+        watching = undefined;
+        resolve(ending(error));
+      });
+    });
+
+    function ending(error: unknown): WatchEnd {
+      if (stopping || relistDue) return {};
+      if (idle) {
+        const seconds = watchIdleTimeoutMs / 1000;
+        return {
+          failure: {
+            kind: 'idle',
+            message: `the watch delivered nothing for ${seconds} s, not even a bookmark; restarting it`,
+          },
+        };
+      }
+      if (status === undefined && error === null) {
+        if (!delivered && now() - startedAt < minWatchMs) {
+          const message = 'the API server closed the watch at once without sending anything';
+          return { failure: { kind: 'closed', message } };
+        }
+        // The server's own timeout: the view was current until now.
+        observer.synced?.();
+        healthy();
+        return {};
+      }
+      const failure = describeApiFailure(status ?? error, { verb: 'watch', namespace });
+      if (failure.kind !== 'expired') return { failure };
+      return {
+        failure: { ...failure, message: 'the watch resourceVersion expired (410); relisting' },
+        relist: true,
+      };
+    }
+  }
+
+  async function run() {
+    let expiredInARow = 0;
+    while (!stopping) {
+      let end: WatchEnd = {};
+      try {
+        if (resourceVersion === undefined || relistDue) await relist();
+        if (!stopping && resourceVersion !== undefined) end = await watch(resourceVersion);
+      } catch (error) {
+        listing = undefined;
+        end = { failure: describeApiFailure(error, { verb: 'list', namespace }) };
+      }
+      if (stopping) continue;
+      if (!end.failure) {
+        expiredInARow = 0;
+        continue;
+      }
+      fail(end.failure);
+      observer.reconnect?.();
+      if (end.relist) resourceVersion = undefined;
+      // The first 410 relists at once; a server that keeps answering 410 gets the backoff like any failure.
+      expiredInARow = end.relist ? expiredInARow + 1 : 0;
+      if (expiredInARow !== 1) await sleep(backoff.next());
+    }
+  }
+
+  const running = run();
+  return {
+    async stop() {
+      stopping = true;
+      timers.clearTimeout(relistTimer);
+      listing?.abort();
+      watching?.abort();
+      wake?.();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Pinning } from './cpus.ts';
+
+export const ROOT = new URL('../../', import.meta.url).pathname;
+
+export interface Child {
+  pid: number;
+  /** The payload port's base URL, from the `listening` log line. */
+  url: string;
+  metricsUrl: string | undefined;
+  /** When the `listening` line arrived, in performance.now() milliseconds. */
+  listeningAt: number;
+  /** Resident memory now (Linux /proc), in bytes. */
+  rss(): number;
+  /** CPU time used so far, user + system, all threads (Linux /proc), in seconds. */
+  cpuSeconds(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a server in its own process (on the server core) and resolves once it logs
+ * `{"msg":"listening","url":…}`, as kindling and rawServer.ts both do. Its stderr is kept for error messages;
+ * other stdout lines are dropped.
+ */
+export function startChild(
+  pinning: Pinning,
+  script: string,
+  args: string[],
+  {
+    timeoutMs = 120_000,
+    onLine,
+  }: { timeoutMs?: number; onLine?: (record: Record<string, unknown>) => void } = {},
+): Promise<Child> {
+  const [command, argv] = pinning.wrap('server', process.execPath, [script, ...args]);
+  const child: ChildProcess = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`${script} did not listen within ${timeoutMs} ms\n${stderr}`));
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited (${code}) before listening\n${stderr}`));
+    });
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      let record: Record<string, unknown>;
+      try {
+        record = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      onLine?.(record);
+      if (record['msg'] !== 'listening') return;
+      clearTimeout(timer);
+      // taskset exec()s the server, so the child's pid is the server's.
+      const pid = child.pid ?? 0;
+      resolve({
+        pid,
+        url: String(record['url']),
+        metricsUrl: typeof record['metricsUrl'] === 'string' ? record['metricsUrl'] : undefined,
+        listeningAt: performance.now(),
+        rss: () => residentBytes(pid),
+        cpuSeconds: () => cpuSeconds(pid),
+        stop,
+      });
+    });
+  });
+}
+
+function residentBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
+  if (kib === undefined) throw new Error(`no VmRSS for ${pid}`);
+  return Number(kib) * 1024;
+}
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** kindling from source, as the README runs it, without per-request log lines. */
+export function startKindling(pinning: Pinning, args: string[], options?: Parameters<typeof startChild>[3]) {
+  return startChild(
+    pinning,
+    'src/cli/main.ts',
+    ['serve', '--plain-http', '--metrics-listen', '127.0.0.1:0', '--log-requests', 'false', ...args],
+    options,
+  );
+}

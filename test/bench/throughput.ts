@@ -1,0 +1,132 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { captureAnswers } from './captureAnswers.ts';
+import { startChild, startKindling, type Child } from './children.ts';
+import type { Pinning } from './cpus.ts';
+import type { LoadGenerator, LoadResult } from './loadGenerator.ts';
+import { writePools } from './payloads.ts';
+import { makeScenarios, type Scenario } from './scenarios.ts';
+import { progress } from './stats.ts';
+
+/** One server's numbers for one scenario over every round. */
+export interface ServerRuns {
+  /** The round with the most requests per second: other work on the machine only ever slows a run down. */
+  best: LoadResult;
+  /** Requests per second of each round, to show the spread. */
+  rounds: number[];
+  /** All rounds' requests over the server process's CPU time (user + system): less sensitive to neighbours. */
+  requestsPerCpuSecond: number;
+}
+
+export interface ThroughputRow {
+  scenario: string;
+  status: number;
+  kindling: ServerRuns;
+  raw: ServerRuns;
+  /** kindling's best requests per second over the raw server's: the target's ratio. */
+  ratio: number;
+  /** The same for requests per CPU-second. */
+  cpuRatio: number;
+  /** Answers other than the scenario's status, or socket errors: the numbers of that row mean nothing. */
+  problems: string[];
+}
+
+export interface ThroughputOptions {
+  pinning: Pinning;
+  load: LoadGenerator;
+  work: string;
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  rounds: number;
+}
+
+function problemsOf(result: LoadResult, scenario: Scenario): string[] {
+  const problems: string[] = [];
+  if (result.requests === 0) problems.push('no request completed');
+  if (result.socketErrors > 0) problems.push(`${result.socketErrors} socket errors`);
+  const wrongStatus = scenario.status < 400 ? result.non2xx : result.requests - result.non2xx;
+  if (wrongStatus > 0) problems.push(`${wrongStatus} answers other than ${scenario.status}`);
+  return problems;
+}
+
+/**
+ * Each scenario against kindling and the raw server in alternation: a warm-up each, then `rounds` runs each,
+ * interleaved (kindling, raw, raw, kindling, …) so that a slow spell on the machine hits both alike.
+ */
+export async function measureThroughput(options: ThroughputOptions): Promise<ThroughputRow[]> {
+  const { pinning, load, work, connections, durationSeconds, warmupSeconds, rounds } = options;
+  const dir = join(work, 'throughput');
+  const answers = join(work, 'answers');
+  mkdirSync(dir);
+  mkdirSync(answers);
+  const { scenarios, pools } = makeScenarios();
+  writePools(dir, pools);
+  // The failed-lookup limiter wide open, so every 401 and 503 request takes the path its row names rather
+  // than the limiter's own (a flood from one address is otherwise answered by the limiter after 30 failures).
+  const kindling = await startKindling(pinning, [
+    `--source=dir:${dir}`,
+    '--listen=127.0.0.1:0',
+    '--rate-limit-burst=1000000000',
+    '--rate-limit-refill=1000000000',
+  ]);
+  const spec = await captureAnswers(kindling.url, scenarios, answers);
+  writeFileSync(join(work, 'raw.json'), JSON.stringify(spec));
+  const raw = await startChild(pinning, 'test/bench/rawServer.ts', [join(work, 'raw.json')]);
+  const servers = { kindling, raw };
+  const rows: ThroughputRow[] = [];
+  try {
+    for (const scenario of scenarios) {
+      const runs = { kindling: [] as LoadResult[], raw: [] as LoadResult[] };
+      const cpu = { kindling: 0, raw: 0 };
+      const measure = async (name: 'kindling' | 'raw', durationSeconds: number) => {
+        const server: Child = servers[name];
+        const before = server.cpuSeconds();
+        const result = await load.run({
+          url: `${server.url}/ignition`,
+          headers: scenario.headers,
+          connections,
+          durationSeconds,
+        });
+        return { result, cpuSeconds: server.cpuSeconds() - before };
+      };
+      if (warmupSeconds > 0)
+        for (const name of ['kindling', 'raw'] as const) await measure(name, warmupSeconds);
+      for (let round = 0; round < rounds; round++) {
+        for (const name of round % 2 === 0
+          ? (['kindling', 'raw'] as const)
+          : (['raw', 'kindling'] as const)) {
+          const { result, cpuSeconds } = await measure(name, durationSeconds);
+          runs[name].push(result);
+          cpu[name] += cpuSeconds;
+        }
+      }
+      const summary = (name: 'kindling' | 'raw'): ServerRuns => ({
+        best: runs[name].reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a)),
+        rounds: runs[name].map((r) => r.requestsPerSecond),
+        requestsPerCpuSecond: runs[name].reduce((sum, r) => sum + r.requests, 0) / cpu[name],
+      });
+      const k = summary('kindling');
+      const r = summary('raw');
+      const problems = (['kindling', 'raw'] as const).flatMap((name) =>
+        runs[name].flatMap((run) => problemsOf(run, scenario)).map((p) => `${name}: ${p}`),
+      );
+      rows.push({
+        scenario: scenario.label,
+        status: scenario.status,
+        kindling: k,
+        raw: r,
+        ratio: k.best.requestsPerSecond / r.best.requestsPerSecond,
+        cpuRatio: k.requestsPerCpuSecond / r.requestsPerCpuSecond,
+        problems: [...new Set(problems)],
+      });
+      progress(
+        `${scenario.label.padEnd(22)} kindling ${Math.round(k.best.requestsPerSecond)} req/s, ` +
+          `raw ${Math.round(r.best.requestsPerSecond)} req/s (best of ${rounds})`,
+      );
+    }
+  } finally {
+    await Promise.all([kindling.stop(), raw.stop()]);
+  }
+  return rows;
+}
