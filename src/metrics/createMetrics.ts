@@ -1,5 +1,6 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { StoreStats } from '../store/createPayloadStore.ts';
+import { createRequestMetrics } from './createRequestMetrics.ts';
 
 /**
  * Every metric kindling exports. Label values come from the server's own data (route names, status codes,
@@ -18,19 +19,7 @@ export function createMetrics({
   collectDefaultMetrics({ register: registry, prefix: 'kindling_' });
   const registers = [registry];
 
-  const requests = new Counter({
-    name: 'kindling_http_requests_total',
-    help: 'HTTP requests answered, by route, method and status.',
-    labelNames: ['route', 'method', 'status'] as const,
-    registers,
-  });
-  const duration = new Histogram({
-    name: 'kindling_http_request_duration_seconds',
-    help: 'Time from request to the answer handed to the socket, by route.',
-    labelNames: ['route'] as const,
-    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-    registers,
-  });
+  const observeRequest = createRequestMetrics({ registry });
   const refused = new Gauge({
     name: 'kindling_secret_refused',
     help: 'Token Secrets currently refused (1), by Secret and the rule they break.',
@@ -126,8 +115,7 @@ export function createMetrics({
   });
   return {
     registry,
-    requests,
-    duration,
+    observeRequest,
     refused,
     refusals,
     sourceErrors,

@@ -19,7 +19,7 @@ export function createPayloadHolder({ cacheMaxBytes }: { cacheMaxBytes: number }
       if (held) return void held.refs++;
       payloads.set(payload.contentHash, { payload, refs: 1 });
       // Derived bytes are made when the Secret changes, so the first request finds them ready.
-      bodies.get(payload, payload.version);
+      bodies.prefetch(payload);
     },
     release(payload: StoredPayload) {
       const held = payloads.get(payload.contentHash);

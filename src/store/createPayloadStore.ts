@@ -50,6 +50,8 @@ interface SecretState {
   served: ServedPayloads | KindlingError | undefined;
   needs: TemplateNeeds | undefined;
   refused: KindlingError | undefined;
+  /** The resourceVersion that was refused: seen again (a relist, a rescan), it is not reported again. */
+  refusedVersion?: string | undefined;
   refusedHashes: readonly string[];
 }
 
@@ -125,7 +127,12 @@ export function createPayloadStore({
     const key = secretKey(secret.metadata ?? { name: '' });
     const previous = secrets.get(key);
     const version = secret.metadata?.resourceVersion;
-    if (version !== undefined && previous?.good?.resourceVersion === version && !previous.refused) return key;
+    if (
+      version !== undefined &&
+      version === (previous?.refused ? previous.refusedVersion : previous?.good?.resourceVersion)
+    ) {
+      return key;
+    }
     try {
       const good = parseTokenSecret(secret, { maxPayloadBytes, knownPayload: held.known });
       const needs = good.template ? templateNeeds(good.template) : undefined;
@@ -140,7 +147,12 @@ export function createPayloadStore({
               cause: caught,
             });
       const kept = { good: previous?.good, served: previous?.served, needs: previous?.needs };
-      setState(key, { ...kept, refused: error, refusedHashes: claimedTokenHashes(secret) });
+      setState(key, {
+        ...kept,
+        refused: error,
+        refusedVersion: version,
+        refusedHashes: claimedTokenHashes(secret),
+      });
       observer.secretRefused?.(key, error, { stillServing: previous?.good !== undefined });
     }
     return key;

@@ -26,16 +26,21 @@ function represent(body: Buffer, etag: string, contentType: string, encoding?: '
   };
 }
 
+/** zlib's best level: paid once per change, saved on every download of a boot storm. */
+export const GZIP_OPTIONS = { level: constants.Z_BEST_COMPRESSION };
+
 export function prepareBody(
   identity: Buffer,
-  { format, version }: { format: PayloadFormat; version: SpecVersion | undefined },
+  {
+    format,
+    version,
+    gzip = gzipSync(identity, GZIP_OPTIONS),
+  }: { format: PayloadFormat; version: SpecVersion | undefined; gzip?: Buffer },
 ): PreparedBody {
   const contentType =
     format === 'ignition'
       ? `application/vnd.coreos.ignition+json;version=${version}`
       : 'text/cloud-config; charset=utf-8';
-  // Best compression: paid once per change, saved on every download of a boot storm.
-  const gzip = gzipSync(identity, { level: constants.Z_BEST_COMPRESSION });
   const digest = createHash('sha256').update(identity).digest('base64url');
   return {
     version,

@@ -147,6 +147,52 @@ describe('directory source', () => {
     });
   });
 
+  it('when the first definition of a Secret goes, the duplicate takes over with its own payload', async () => {
+    const token = randomUUID();
+    await writeFile(
+      join(dir, '1.json'),
+      JSON.stringify(tokenSecret({ token, payload: ignitionConfig('3.4.0', 'first') })),
+    );
+    await writeFile(
+      join(dir, '2.json'),
+      JSON.stringify(tokenSecret({ token, payload: ignitionConfig('3.4.0', 'second') })),
+    );
+    await start({ pollIntervalMs: 60_000 });
+    expect(marker(token)).toBe('data:,first');
+    // 2.json was read once and its data dropped since; taking over needs it read again.
+    await rm(join(dir, '1.json'));
+    await waitFor(() => marker(token) === 'data:,second', {
+      timeoutMs: 1000,
+      what: 'the duplicate taking over',
+    });
+  });
+
+  it('a refused Secret in an unchanged file is reported once, not at every scan', async () => {
+    const reported: string[] = [];
+    await writeFile(
+      join(dir, 'bad.json'),
+      JSON.stringify(tokenSecret({ token: randomUUID(), payload: '{' })),
+    );
+    await writeFile(
+      join(dir, 'good.json'),
+      JSON.stringify(tokenSecret({ name: 'good', token: randomUUID() })),
+    );
+    store = createPayloadStore({ observer: { secretRefused: (key) => reported.push(key) } });
+    source = createDirectorySource({ path: dir, pollIntervalMs: 60_000 });
+    await source.start(store);
+    // Another file changing causes a full rescan.
+    await writeFile(
+      join(dir, 'good.json'),
+      JSON.stringify(tokenSecret({ name: 'good', token: randomUUID() })),
+    );
+    await writeFile(
+      join(dir, 'third.json'),
+      JSON.stringify(tokenSecret({ name: 'third', token: randomUUID() })),
+    );
+    await waitFor(() => store.stats().secrets === 2, { timeoutMs: 1000, what: 'the rescans' });
+    expect(reported).toEqual(['kindling/token-workers']);
+  });
+
   it('reports objects that are not Secrets', async () => {
     await writeFile(
       join(dir, 'cm.yaml'),

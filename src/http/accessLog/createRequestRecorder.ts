@@ -1,4 +1,3 @@
-import type { Counter, Histogram } from 'prom-client';
 import type { Logger } from '../../log/createLogger.ts';
 import type { Metrics } from '../../metrics/createMetrics.ts';
 
@@ -39,21 +38,9 @@ export function createRequestRecorder({
   logRequests = true,
   requestId = () => crypto.randomUUID(),
 }: RequestRecorderOptions) {
-  // prom-client hashes label objects on every call; children looked up once are a map hit afterwards.
-  const counters = new Map<string, Counter.Internal>();
-  const histograms = new Map<string, Histogram.Internal<'route'>>();
   return function record(r: RequestRecord): void {
     const route = ROUTES.has(r.path) ? r.path.slice(1) : 'other';
-    if (metrics) {
-      const method = METHODS.has(r.method) ? r.method : 'other';
-      const key = `${route} ${method} ${r.status}`;
-      let counter = counters.get(key);
-      if (!counter) counters.set(key, (counter = metrics.requests.labels(route, method, String(r.status))));
-      counter.inc();
-      let histogram = histograms.get(route);
-      if (!histogram) histograms.set(route, (histogram = metrics.duration.labels(route)));
-      histogram.observe(r.seconds);
-    }
+    metrics?.observeRequest(route, METHODS.has(r.method) ? r.method : 'other', r.status, r.seconds);
     if (!logRequests) return;
     logger.info({
       msg: 'request',

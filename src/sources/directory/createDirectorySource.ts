@@ -25,6 +25,21 @@ const READABLE = /\.(json|ya?ml)$/;
 interface FileState {
   stamp: string;
   objects: FileObject[];
+  /** False once the token Secrets' data was dropped (see `lighten`). */
+  full: boolean;
+}
+
+/**
+ * A token Secret without its data: what a file's state keeps after the store has taken the Secret, so the
+ * payloads are held once (by the store), not twice. Cluster objects stay whole: they are small, and the
+ * cluster data compares contents.
+ */
+function lighten(objects: FileObject[]): FileObject[] {
+  return objects.map(({ where, object }) => {
+    const secret = object as Partial<SecretObject> | null;
+    if (secret === null || typeof secret !== 'object' || isClusterObject(secret)) return { where, object };
+    return { where, object: { ...secret, data: undefined, stringData: undefined } };
+  });
 }
 
 /**
@@ -48,17 +63,20 @@ export function createDirectorySource({
   let debounce: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
+  // What the sink holds, as `key` → resourceVersion: a light Secret may be handed over only under these.
+  let handed = new Map<string, string | undefined>();
 
-  async function readChanged(names: string[]) {
+  async function readChanged(names: string[], { force = false }: { force?: boolean } = {}) {
     for (const name of names) {
       const file = join(path, name);
       try {
         const info = await stat(file);
         if (!info.isFile()) continue;
         const stamp = `${info.ino}:${info.size}:${info.mtimeMs}`;
-        if (files.get(name)?.stamp === stamp || failed.get(name) === stamp) continue;
+        const unchanged = files.get(name)?.stamp === stamp || failed.get(name) === stamp;
+        if (unchanged && !force) continue;
         try {
-          files.set(name, { stamp, objects: readSecretFile(name, await readFile(file, 'utf8')) });
+          files.set(name, { stamp, objects: readSecretFile(name, await readFile(file, 'utf8')), full: true });
           failed.delete(name);
         } catch (error) {
           failed.set(name, stamp);
@@ -80,10 +98,11 @@ export function createDirectorySource({
     }
   }
 
-  function collect(): { secrets: SecretObject[]; cluster: ClusterObject[] } {
+  function collect(): { secrets: SecretObject[]; cluster: ClusterObject[]; stale: Set<string> } {
     const byKey = new Map<string, string>();
     const secrets: SecretObject[] = [];
     const cluster: ClusterObject[] = [];
+    const stale = new Set<string>();
     for (const name of [...files.keys()].sort()) {
       for (const { where, object } of files.get(name)?.objects ?? []) {
         const secret = object as Partial<SecretObject> | null;
@@ -113,10 +132,11 @@ export function createDirectorySource({
           continue;
         }
         byKey.set(key, where);
+        if (!files.get(name)?.full && handed.get(key) !== secret.metadata.resourceVersion) stale.add(name);
         secrets.push(secret as SecretObject);
       }
     }
-    return { secrets, cluster };
+    return { secrets, cluster, stale };
   }
 
   async function scanOnce() {
@@ -125,7 +145,13 @@ export function createDirectorySource({
     for (const name of [...files.keys()]) if (!present.has(name)) files.delete(name);
     for (const name of [...failed.keys()]) if (!present.has(name)) failed.delete(name);
     await readChanged(names);
-    const { secrets, cluster } = collect();
+    let collected = collect();
+    if (collected.stale.size > 0) {
+      // A Secret the sink does not hold yet comes from a file whose data was dropped: read it again.
+      await readChanged([...collected.stale], { force: true });
+      collected = collect();
+    }
+    const { secrets, cluster } = collected;
     // Cluster data first, so templates render on the same pass that loads their Secrets.
     sink?.cluster.replace(
       'ConfigMap',
@@ -136,6 +162,10 @@ export function createDirectorySource({
       cluster.filter((object) => object.kind === 'Secret'),
     );
     sink?.replace(secrets);
+    handed = new Map(secrets.map((secret) => [secretKey(secret.metadata), secret.metadata.resourceVersion]));
+    for (const state of files.values()) {
+      if (state.full) Object.assign(state, { objects: lighten(state.objects), full: false });
+    }
     observer.synced?.();
   }
 
