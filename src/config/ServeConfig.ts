@@ -22,6 +22,10 @@ export interface ServeConfig {
   watchIdleTimeoutMs: number;
   /** kubernetes: annotate a token Secret with the first fetch of its token. */
   recordFirstFetch: boolean;
+  /** kubernetes: annotate a template Secret with its render status and config hash. */
+  recordStatus: boolean;
+  /** This server's base URL, normalised (serverBaseUrl): the audience of per-machine tokens. */
+  serverUrl: string | undefined;
   listen: HostPort;
   metricsListen: HostPort;
   tls: { certFile: string; keyFile: string } | undefined;

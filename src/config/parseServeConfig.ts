@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { KindlingError } from '../errors/KindlingError.ts';
+import { serverBaseUrl } from '../stubs/serverBaseUrl.ts';
 import { DEFAULT_SELECTOR } from '../tokens/labels.ts';
 import type { ServeConfig, SourceConfig } from './ServeConfig.ts';
 import { byteSize, count, duration, flag, hostPort } from './units.ts';
@@ -26,6 +27,14 @@ export const SERVE_OPTIONS = {
   'record-first-fetch': {
     type: 'string',
     help: 'kubernetes: annotate a token Secret when its token is first served: true or false (default true)',
+  },
+  'record-status': {
+    type: 'string',
+    help: 'kubernetes: annotate a template Secret with its render status and config hash: true or false (default true)',
+  },
+  'server-url': {
+    type: 'string',
+    help: "this server's base URL, as `token mint --server` names it: the audience per-machine tokens must carry (without it, they answer 503)",
   },
   listen: { type: 'string', help: 'payload port, HOST:PORT (default 0.0.0.0:8443)' },
   'metrics-listen': { type: 'string', help: 'metrics port, plain HTTP, HOST:PORT (default 0.0.0.0:9090)' },
@@ -80,6 +89,17 @@ const source = z
     return z.NEVER;
   });
 
+/** Normalised as the CLI normalises `--server`, so that one URL written two ways is one audience. */
+const serverUrl = z.string().transform((text, ctx) => {
+  try {
+    return serverBaseUrl(text);
+  } catch (error) {
+    if (!(error instanceof KindlingError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.message.replace(/^the server URL /, '') });
+    return z.NEVER;
+  }
+});
+
 const schema = z
   .object({
     source: source,
@@ -93,6 +113,8 @@ const schema = z
     'relist-interval': duration.default(600_000),
     'watch-idle-timeout': duration.default(90_000),
     'record-first-fetch': flag.default(true),
+    'record-status': flag.default(true),
+    'server-url': serverUrl.optional(),
     listen: hostPort.default({ host: '0.0.0.0', port: 8443 }),
     'metrics-listen': hostPort.default({ host: '0.0.0.0', port: 9090 }),
     'tls-cert': z.string().min(1).optional(),
@@ -198,6 +220,8 @@ export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     relistIntervalMs: o['relist-interval'],
     watchIdleTimeoutMs: o['watch-idle-timeout'],
     recordFirstFetch: o['record-first-fetch'],
+    recordStatus: o['record-status'],
+    serverUrl: o['server-url'],
     listen: o.listen,
     metricsListen: o['metrics-listen'],
     tls: o['tls-cert'] && o['tls-key'] ? { certFile: o['tls-cert'], keyFile: o['tls-key'] } : undefined,

@@ -11,6 +11,10 @@ export const ERROR_CODES = [
   'ERR_METHOD_NOT_ALLOWED',
   'ERR_NOT_FOUND',
   'ERR_BAD_REQUEST',
+  'ERR_BODY_TOO_LARGE',
+  'ERR_UNSUPPORTED_MEDIA_TYPE',
+  'ERR_REPORT_INVALID',
+  'ERR_REPORT_CONFLICT',
   // "Not yet": Ignition keeps retrying a 5xx, which is what a booting machine must do (5xx).
   'ERR_TOKEN_UNKNOWN',
   'ERR_TOKEN_CONFLICT',
@@ -18,6 +22,7 @@ export const ERROR_CODES = [
   'ERR_NOT_READY',
   'ERR_RATE_LIMITED',
   'ERR_INTERNAL',
+  'ERR_REPORT_NOT_STORED',
   // Raised while loading data or configuration; never sent to a client as such.
   'ERR_SECRET_INVALID',
   'ERR_PAYLOAD_INVALID',

@@ -4,6 +4,8 @@ import type { HttpBindings } from '@hono/node-server';
 export interface AppVariables {
   pool: string | undefined;
   tokenFingerprint: string | undefined;
+  /** The machine a verified per-machine token names. */
+  machine: string | undefined;
   errorCode: string | undefined;
 }
 

@@ -27,6 +27,7 @@ export interface AppOptions {
   /** The peer's address; tests inject one, since `app.request()` has no socket. */
   remoteAddress?: (c: Context<AppEnv>) => string;
   onServed?: IgnitionResponderOptions['onServed'];
+  onMachineServed?: IgnitionResponderOptions['onMachineServed'];
 }
 
 const socketAddress = (c: Context<AppEnv>) => c.env?.incoming?.socket.remoteAddress ?? 'unknown';
@@ -45,6 +46,7 @@ export function createHttpHandlers({
   logRequests = true,
   remoteAddress = socketAddress,
   onServed,
+  onMachineServed,
 }: AppOptions) {
   const errors = createErrorAnswers({ retryAfterSeconds });
   const record = createRequestRecorder({ logger, metrics, logRequests });
@@ -56,7 +58,13 @@ export function createHttpHandlers({
     limiter,
     onRateLimited: () => metrics?.rateLimited.inc(),
   });
-  const answerIgnition = createIgnitionResponder({ store, authenticate, errors, onServed });
+  const answerIgnition = createIgnitionResponder({
+    store,
+    authenticate,
+    errors,
+    onServed,
+    onMachineServed,
+  });
   const app = new Hono<AppEnv>();
   app.use(createAccessLog({ record, remoteAddress }));
   for (const format of ['ignition', 'cloud-config'] as const) {

@@ -76,6 +76,12 @@ export function createMetrics({
     labelNames: ['result'] as const,
     registers,
   });
+  const renderStatusWrites = new Counter({
+    name: 'kindling_render_status_writes_total',
+    help: 'Render-status annotations written on template Secrets, by result (written, conflict, gone, failed).',
+    labelNames: ['result'] as const,
+    registers,
+  });
   const rateLimited = new Counter({
     name: 'kindling_rate_limited_total',
     help: 'Requests answered 503 because their address made too many failed lookups.',
@@ -123,6 +129,7 @@ export function createMetrics({
     markSynced,
     sourceReconnects,
     firstFetchWrites,
+    renderStatusWrites,
     rateLimited,
   };
 }

@@ -3,8 +3,7 @@ import { MAINTENANCE_TAINT } from './maintenanceMarks.ts';
 
 /** What a drain does with a pod on the node, and why. */
 export type PodDisposition =
-  | { action: 'stay'; why: 'daemonset' | 'mirror' | 'tolerates-maintenance' }
-  | { action: 'evict' };
+  { action: 'stay'; why: 'daemonset' | 'mirror' | 'tolerates-maintenance' } | { action: 'evict' };
 
 export type DrainPurpose = 'maintenance' | 'removal';
 

@@ -37,11 +37,16 @@ export function createKindling({
   tlsPollIntervalMs,
 }: KindlingOptions) {
   // Metrics read the store and the store reports to metrics: the observers reach metrics lazily.
-  const observers = createObservers({ logger, metrics: () => metrics });
+  const observers = createObservers({
+    logger,
+    metrics: () => metrics,
+    sourceStore: () => source.storeObserver,
+  });
   const store = createPayloadStore({
     maxPayloadBytes: config.maxPayloadBytes,
     cacheMaxBytes: config.cacheMaxBytes,
     tombstoneTtlMs: config.tombstoneTtlMs,
+    machineTokenAudience: config.serverUrl,
     now,
     observer: observers.store,
   });
@@ -51,7 +56,7 @@ export function createKindling({
   const source = makeSource
     ? makeSource(observers.source)
     : createSource(config, { observer: observers.source });
-  const { app, answerIgnition, record } = createHttpHandlers({
+  const { app, answerIgnition, record, errors } = createHttpHandlers({
     store,
     logger,
     metrics,
@@ -60,6 +65,7 @@ export function createKindling({
     retryAfterSeconds: config.retryAfterSeconds,
     logRequests: config.logRequests,
     onServed: source.recordFetch?.bind(source),
+    onMachineServed: source.recordMachineFetch?.bind(source),
   });
 
   const tls = config.tls ? loadTls(config.tls) : undefined;
@@ -67,6 +73,8 @@ export function createKindling({
     answerIgnition,
     record,
     fallback: getRequestListener(app.fetch),
+    errors,
+    onError: (error, route) => logger.error({ msg: 'unhandled error', err: error, route }),
   });
   const serverOptions = {
     maxHeaderSize: config.maxHeaderSize,

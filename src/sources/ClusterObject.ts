@@ -1,7 +1,12 @@
+import { REVOCATIONS_SECRET_TYPE } from '../tokens/jws/revocationsFormat.ts';
+import { VERIFICATION_KEYS_SECRET_TYPE } from '../tokens/jws/signingKeyFormat.ts';
+
 /**
- * Cluster data that templates read: ConfigMap `kube-public/cluster-info` and Secrets of `kube-system`
- * (bootstrap tokens, a control-plane certificate key). Values as the API server sends them: ConfigMap
- * `data` plain, Secret `data` base64 (`stringData` plain, accepted from files).
+ * Cluster data the server reads beside token Secrets: what templates read (ConfigMap
+ * `kube-public/cluster-info`, Secrets of `kube-system`: bootstrap tokens, a control-plane certificate key),
+ * and what per-machine tokens are checked against (the `kindling.dev/verification-keys` and
+ * `kindling.dev/revocations` Secrets, in the server's namespace). Values as the API server sends them:
+ * ConfigMap `data` plain, Secret `data` base64 (`stringData` plain, accepted from files).
  */
 export interface ClusterObject {
   kind: 'ConfigMap' | 'Secret';
@@ -23,12 +28,26 @@ export const CLUSTER_SECRETS_NAMESPACE = 'kube-system';
 /** Whether an object is cluster data kindling reads, whatever source it came from. */
 export function isClusterObject(object: {
   kind?: string;
+  type?: string;
   metadata?: { name?: string; namespace?: string };
 }): object is ClusterObject {
   const namespace = object.metadata?.namespace;
   if (object.kind === 'ConfigMap')
     return namespace === CLUSTER_INFO.namespace && object.metadata?.name === CLUSTER_INFO.name;
-  return object.kind === 'Secret' && namespace === CLUSTER_SECRETS_NAMESPACE;
+  return (
+    object.kind === 'Secret' && (namespace === CLUSTER_SECRETS_NAMESPACE || isMachineTokenSecret(object))
+  );
+}
+
+/**
+ * Whether a Secret holds what per-machine tokens are verified against: their public keys, or the revoked
+ * jtis. Told apart by type alone, in any namespace: the source decides which namespaces it reads.
+ */
+export function isMachineTokenSecret(object: { kind?: string; type?: string | undefined }): boolean {
+  return (
+    object.kind === 'Secret' &&
+    (object.type === VERIFICATION_KEYS_SECRET_TYPE || object.type === REVOCATIONS_SECRET_TYPE)
+  );
 }
 
 export function clusterKey({ kind, namespace, name }: ClusterRef): string {

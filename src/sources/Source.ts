@@ -1,6 +1,7 @@
 import type { SecretObject } from '../tokens/SecretObject.ts';
 import type { ClusterObject, ClusterRef } from './ClusterObject.ts';
 import type { TokenSecret } from '../tokens/TokenSecret.ts';
+import type { StoreObserver } from '../store/StoreObserver.ts';
 
 /**
  * Where token Secrets come from. A source pushes what it sees into a sink (the store); it never decides
@@ -33,4 +34,19 @@ export interface Source {
    * that records first fetches (the Kubernetes one annotates the Secret) queues the work and returns.
    */
   recordFetch?(secret: TokenSecret, tokenHash: string, remoteAddress: string): void;
+  /**
+   * Called after a per-machine token's payload was served (200 or 304), at every such answer: the source
+   * keeps the first per machine token. Off the request path and best effort, as `recordFetch`. The record
+   * (format v1, src/cli/token/format/machineRecordsFormat.ts, read by `token list --pool`): in the Secret
+   * `kindling-machines-<pool>` of the server's namespace, data key `<jti>.first-fetch` = base64 of the JSON
+   * `{"at": "<RFC 3339>", "from": "<address, IPv4-mapped IPv6 written as IPv4>"}`, written once (a JSON
+   * merge patch of that key alone, so that writers of other keys never collide). The directory source does
+   * not record first fetches (it has nowhere to write them back).
+   */
+  recordMachineFetch?(pool: string, jti: string, machine: string, remoteAddress: string): void;
+  /**
+   * What the source does with the store's verdicts, beside logs and metrics: the Kubernetes one writes each
+   * template Secret's render status back on it. Called off the request path, as the store applies changes.
+   */
+  readonly storeObserver?: StoreObserver;
 }

@@ -17,4 +17,9 @@ export interface SourceObserver {
     result: string,
     detail: { secret: string; tokenFingerprint: string; reason?: string },
   ): void;
+  /**
+   * The outcome of one render-status write on a template Secret (`written`, `conflict`, `gone`, `failed`);
+   * `reason` is set when it deserves a log line.
+   */
+  renderStatusWrite?(result: string, detail: { secret: string; reason?: string }): void;
 }

@@ -19,6 +19,7 @@ export function createSource(config: ServeConfig, { observer }: { observer: Sour
     relistIntervalMs: config.relistIntervalMs,
     watchIdleTimeoutMs: config.watchIdleTimeoutMs,
     recordFirstFetch: config.recordFirstFetch,
+    recordStatus: config.recordStatus,
     observer,
   });
 }

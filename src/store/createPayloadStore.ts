@@ -2,17 +2,22 @@ import { KindlingError } from '../errors/KindlingError.ts';
 import type { SpecVersion } from '../payload/SpecVersion.ts';
 import type { ClusterRef } from '../sources/ClusterObject.ts';
 import type { SourceSink } from '../sources/Source.ts';
-import { templateNeeds, type TemplateNeeds } from '../templates/templateNeeds.ts';
-import { claimedTokenHashes, parseTokenSecret } from '../tokens/parseTokenSecret.ts';
+import { templateNeeds } from '../templates/templateNeeds.ts';
+import { claimedPool, claimedTokenHashes, parseTokenSecret } from '../tokens/parseTokenSecret.ts';
 import { secretKey, type SecretObject } from '../tokens/SecretObject.ts';
-import type { StoredPayload, TokenSecret } from '../tokens/TokenSecret.ts';
+import type { StoredPayload } from '../tokens/TokenSecret.ts';
 import { createClusterData } from './createClusterData.ts';
+import { createMachineTokens, type MachineTokenCheck } from './createMachineTokens.ts';
 import { createPayloadHolder } from './createPayloadHolder.ts';
+import { createPoolIndex } from './createPoolIndex.ts';
+import { createSecretServing } from './createSecretServing.ts';
 import { createTokenIndex } from './createTokenIndex.ts';
 import type { LookupResult } from './LookupResult.ts';
 import type { PreparedBody } from './PreparedBody.ts';
-import { renderTemplateSecret } from './renderTemplateSecret.ts';
-import type { ServedPayloads } from './ServedPayloads.ts';
+import { reportServed } from './reportServed.ts';
+import { routeClusterObjects } from './routeClusterObjects.ts';
+import type { SecretState } from './SecretState.ts';
+import { payloadsOf } from './ServedPayloads.ts';
 import type { StoreObserver } from './StoreObserver.ts';
 
 export interface PayloadStoreOptions {
@@ -22,6 +27,10 @@ export interface PayloadStoreOptions {
   cacheMaxBytes?: number;
   /** How long a token whose Secret vanished or rotated it away answers 403 rather than 503. */
   tombstoneTtlMs?: number;
+  /** The server's base URL: the audience per-machine tokens must name (without it, none verifies). */
+  machineTokenAudience?: string | undefined;
+  /** Per-machine renderings of `machine-name` templates kept at once (see createMachineRenderings). */
+  machineRenderingsMax?: number;
   now?: () => number;
   observer?: StoreObserver;
 }
@@ -39,87 +48,53 @@ export interface StoreStats {
 export interface PayloadStore extends SourceSink {
   readonly ready: boolean;
   lookup(tokenHash: string): LookupResult;
+  /**
+   * The payload of the pool a verified per-machine token names, rendered for its machine when the template
+   * asks for it. The pool's Secret must be the only one naming it, and not expired.
+   */
+  lookupPool(pool: string, { machine }: { machine: string }): LookupResult;
+  /** A per-machine token's signature and claims, against the keys and revocations sources delivered. */
+  verifyMachineToken(compact: string): Promise<MachineTokenCheck>;
   body(payload: StoredPayload, version: SpecVersion | undefined): PreparedBody | KindlingError;
   stats(): StoreStats;
-}
-
-interface SecretState {
-  /** The last version that passed every rule; kept while a newer version is refused. */
-  good: TokenSecret | undefined;
-  /** What `good` serves: its payload, or its template's rendering (or why that failed). */
-  served: ServedPayloads | KindlingError | undefined;
-  needs: TemplateNeeds | undefined;
-  refused: KindlingError | undefined;
-  /** The resourceVersion that was refused: seen again (a relist, a rescan), it is not reported again. */
-  refusedVersion?: string | undefined;
-  refusedHashes: readonly string[];
-}
-
-const NO_CLOUD_CONFIG = new KindlingError(
-  'ERR_NOT_ACCEPTABLE',
-  'the Secret holds a finished Ignition payload, not a template: there is no #cloud-config',
-);
-
-function payloadsOf(state: SecretState | undefined): StoredPayload[] {
-  const served = state?.served;
-  if (!served || served instanceof KindlingError) return [];
-  return served.cloudConfig instanceof KindlingError
-    ? [served.ignition]
-    : [served.ignition, served.cloudConfig];
 }
 
 export function createPayloadStore({
   maxPayloadBytes = 4 * 1024 * 1024,
   cacheMaxBytes = 512 * 1024 * 1024,
   tombstoneTtlMs = 24 * 3600 * 1000,
+  machineTokenAudience,
+  machineRenderingsMax = 2_000,
   now = Date.now,
   observer = {},
 }: PayloadStoreOptions = {}): PayloadStore {
   const secrets = new Map<string, SecretState>();
   const held = createPayloadHolder({ cacheMaxBytes });
   const index = createTokenIndex({ tombstoneTtlMs, now, onConflict: observer.tokenConflict });
+  const pools = createPoolIndex({ onConflict: observer.poolConflict });
   const cluster = createClusterData({ onChange: rerender });
+  const machineTokens = createMachineTokens({ audience: machineTokenAudience, now, observer });
+  const serving = createSecretServing({ cluster, held, machineRenderingsMax, observer });
   let ready = false;
-
-  function serve(secret: TokenSecret, needs: TemplateNeeds | undefined): ServedPayloads | KindlingError {
-    if (secret.payload) return { ignition: secret.payload, cloudConfig: NO_CLOUD_CONFIG };
-    try {
-      const template = secret.template as NonNullable<TokenSecret['template']>;
-      return renderTemplateSecret({
-        template,
-        cluster: cluster.dataFor(needs ?? templateNeeds(template)),
-        intern: held.intern,
-      });
-    } catch (error) {
-      if (error instanceof KindlingError) return error;
-      return new KindlingError('ERR_RENDER_FAILED', 'unexpected error while rendering', {
-        rule: 'internal',
-        cause: error,
-      });
-    }
-  }
 
   function setState(key: string, next: SecretState | undefined) {
     const previous = secrets.get(key);
     if (next) secrets.set(key, next);
     else secrets.delete(key);
     index.update(key, previous, next);
+    pools.update(key, previous, next);
     // Retain before releasing: a payload both versions share must not be freed in between.
-    for (const payload of payloadsOf(next)) held.retain(payload);
-    for (const payload of payloadsOf(previous)) held.release(payload);
-    const served = next?.served;
-    if (served instanceof KindlingError && served !== (previous?.served as unknown)) {
-      observer.renderFailed?.(key, served);
-    } else if (previous?.served instanceof KindlingError && served && !(served instanceof KindlingError)) {
-      observer.secretAccepted?.(key, next?.good?.pool ?? '');
-    }
+    for (const payload of payloadsOf(next?.served)) held.retain(payload);
+    for (const payload of payloadsOf(previous?.served)) held.release(payload);
+    if (next?.served !== previous?.served) serving.forget(key);
+    reportServed(observer, key, previous, next);
   }
 
   /** A cluster object changed: every template that reads it renders again (identical bytes change nothing). */
   function rerender(ref: ClusterRef) {
     for (const [key, state] of secrets) {
       if (!state.good?.template || !state.needs || !cluster.reads(state.needs, ref)) continue;
-      setState(key, { ...state, served: serve(state.good, state.needs) });
+      setState(key, { ...state, served: serving.shared(state.good, state.needs) });
     }
   }
 
@@ -136,7 +111,14 @@ export function createPayloadStore({
     try {
       const good = parseTokenSecret(secret, { maxPayloadBytes, knownPayload: held.known });
       const needs = good.template ? templateNeeds(good.template) : undefined;
-      setState(key, { good, served: serve(good, needs), needs, refused: undefined, refusedHashes: [] });
+      setState(key, {
+        good,
+        served: serving.shared(good, needs),
+        needs,
+        refused: undefined,
+        refusedHashes: [],
+        refusedPool: undefined,
+      });
       observer.secretAccepted?.(key, good.pool);
     } catch (caught) {
       const error =
@@ -152,6 +134,7 @@ export function createPayloadStore({
         refused: error,
         refusedVersion: version,
         refusedHashes: claimedTokenHashes(secret),
+        refusedPool: claimedPool(secret),
       });
       observer.secretRefused?.(key, error, { stillServing: previous?.good !== undefined });
     }
@@ -169,7 +152,7 @@ export function createPayloadStore({
     get ready() {
       return ready;
     },
-    cluster,
+    cluster: routeClusterObjects({ machineTokens, templateData: cluster }),
     upsert(secret) {
       upsert(secret);
     },
@@ -202,8 +185,27 @@ export function createPayloadStore({
       const served = state.served;
       if (!served || served instanceof KindlingError)
         return { ok: false, code: served?.code ?? 'ERR_RENDER_FAILED', secret };
+      // A pool token names no machine, and this template names each machine (see RenderedPerMachine).
+      if ('perMachine' in served) return { ok: false, code: 'ERR_RENDER_FAILED', secret };
       return { ok: true, secret, role: claim.role, payloads: served };
     },
+    lookupPool(pool, { machine }) {
+      const claim = pools.claim(pool);
+      if (!claim.ok) return claim;
+      const state = secrets.get(claim.key);
+      const secret = state?.good;
+      if (claim.role === 'refused' || !state || !secret) return { ok: false, code: 'ERR_SECRET_REFUSED' };
+      // The token has its own `exp`; the pool's expiry applies too, so ending a pool (`token revoke --pool`
+      // sets it to now) refuses its machines as well as its pool tokens. The previous token's window does not.
+      if (secret.expiresAt !== undefined && now() >= secret.expiresAt) {
+        return { ok: false, code: 'ERR_TOKEN_EXPIRED', secret };
+      }
+      const served = serving.forMachine(state, secret, machine);
+      if (!served || served instanceof KindlingError)
+        return { ok: false, code: served?.code ?? 'ERR_RENDER_FAILED', secret };
+      return { ok: true, secret, role: 'machine', payloads: served, machine };
+    },
+    verifyMachineToken: (compact) => machineTokens.verify(compact),
     body: (payload, version) => held.body(payload, version),
     stats() {
       let served = 0;

@@ -6,7 +6,7 @@ import { KindlingError } from '../errors/KindlingError.ts';
  * credentials (Ignition logs every URL it fetches), no query, no fragment. Plain `http:` is allowed for
  * servers run with `--plain-http`.
  */
-export function payloadUrl(server: string, route: 'ignition' | 'cloud-config'): string {
+export function payloadUrl(server: string, route: 'ignition' | 'cloud-config' | 'advertise'): string {
   let url: URL;
   try {
     url = new URL(server);

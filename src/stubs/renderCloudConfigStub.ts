@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { advertiseFiles } from './advertiseFiles.ts';
 import { authorizationValue } from './authorizationValue.ts';
 import { cloudConfigFetchScript, STUB_PATHS } from './cloudConfigFetchScript.ts';
 import { normalizeCaPem } from './normalizeCaPem.ts';
@@ -10,6 +11,8 @@ export interface CloudConfigStubOptions {
   token: string;
   /** PEM CA bundle curl should trust for the server (else the system's trust store). */
   caPem?: string | undefined;
+  /** Also write the files the payload's advertise unit reads (stubs/advertiseFiles.ts): the token persists. */
+  advertise?: boolean;
 }
 
 /**
@@ -30,7 +33,12 @@ export interface CloudConfigStubOptions {
  * Checked end to end on Debian's cloud-init 22.4.2 (NoCloud, all four stages, in a throwaway overlay root):
  * write_files, deferred files owned by a new user, hostname, users and runcmd all applied in the first boot.
  */
-export function renderCloudConfigStub({ server, token, caPem }: CloudConfigStubOptions): string {
+export function renderCloudConfigStub({
+  server,
+  token,
+  caPem,
+  advertise = false,
+}: CloudConfigStubOptions): string {
   const url = payloadUrl(server, 'cloud-config');
   const writeFiles: Record<string, string>[] = [
     {
@@ -54,6 +62,11 @@ export function renderCloudConfigStub({ server, token, caPem }: CloudConfigStubO
     permissions: '0700',
     content: cloudConfigFetchScript({ url, withCa: caPem !== undefined }),
   });
+  if (advertise) {
+    for (const { path, mode, contents } of advertiseFiles({ server, token, caPem })) {
+      writeFiles.push({ path, owner: 'root:root', permissions: `0${mode.toString(8)}`, content: contents });
+    }
+  }
   // Literal blocks, never folded: the script and the PEM must reach the machine byte for byte.
   return `#cloud-config\n${stringify({ write_files: writeFiles }, { blockQuote: 'literal', lineWidth: 0 })}`;
 }

@@ -7,6 +7,8 @@ import {
   SPEC_VERSIONS,
   type SpecVersion,
 } from '../payload/SpecVersion.ts';
+import { dataUrl } from '../templates/dataUrl.ts';
+import { advertiseFiles } from './advertiseFiles.ts';
 import { authorizationValue } from './authorizationValue.ts';
 import { normalizeCaPem } from './normalizeCaPem.ts';
 import { payloadUrl } from './payloadUrl.ts';
@@ -29,6 +31,8 @@ export interface IgnitionStubOptions {
   specVersion?: SpecVersion;
   /** `ignition.timeouts.httpTotal`: give up after this many seconds (Ignition's default 0: never). */
   httpTotalSeconds?: number | undefined;
+  /** Also write the files the payload's advertise unit reads (stubs/advertiseFiles.ts): the token persists. */
+  advertise?: boolean;
 }
 
 /**
@@ -46,6 +50,7 @@ export function renderIgnitionStub({
   pinHash,
   specVersion = '3.4.0',
   httpTotalSeconds,
+  advertise = false,
 }: IgnitionStubOptions): IgnitionConfig {
   checkSpecVersion(specVersion);
   const httpHeaders: JsonObject[] = [{ name: 'Authorization', value: authorizationValue(token) }];
@@ -76,7 +81,14 @@ export function renderIgnitionStub({
       tls: { certificateAuthorities: [{ source: `data:text/plain;charset=utf-8;base64,${pem}` }] },
     };
   }
-  return { ignition };
+  if (!advertise) return { ignition };
+  const files = advertiseFiles({ server, token, caPem }).map(({ path, mode, contents }) => ({
+    path,
+    mode,
+    overwrite: true,
+    contents: { source: dataUrl(contents) },
+  }));
+  return { ignition, storage: { files } };
 }
 
 function checkSpecVersion(specVersion: string): void {

@@ -1,3 +1,4 @@
+import { advertisePart } from './advertisePart.ts';
 import { binariesPart } from './binariesPart.ts';
 import { hostPreparationPart } from './hostPreparationPart.ts';
 import { joinPart } from './joinPart.ts';
@@ -18,6 +19,7 @@ export function planNode({
     hostPreparationPart(template),
     binariesPart(template),
     joinPart({ template, cluster }),
+    advertisePart({ template, cluster }),
     usersPart(template),
   ]);
 }

@@ -10,3 +10,7 @@ export const ANNOTATION_FIRST_FETCH_AT = 'kindling.dev/first-fetch-at';
 export const ANNOTATION_FIRST_FETCH_FROM = 'kindling.dev/first-fetch-from';
 /** `fingerprint()` of the token that record is about: a rotated token gets its own record. */
 export const ANNOTATION_FIRST_FETCH_TOKEN = 'kindling.dev/first-fetch-token';
+/** A template Secret's rendering: `ok`, or `failed: <rule>: <why>`; written by the Kubernetes source. */
+export const ANNOTATION_RENDER_STATUS = 'kindling.dev/render-status';
+/** `sha256:<hex>` of the Ignition bytes served for a template Secret, as served without conversion. */
+export const ANNOTATION_CONFIG_HASH = 'kindling.dev/config-hash';

@@ -155,3 +155,12 @@ export function claimedTokenHashes(secret: SecretObject): string[] {
   }
   return hashes;
 }
+
+/**
+ * The pool a refused Secret names, when its label is a valid pool name: per-machine tokens of that pool then
+ * answer "refused, retry" (503) too, rather than being served by another Secret of the same pool.
+ */
+export function claimedPool(secret: SecretObject): string | undefined {
+  const pool = secret.metadata?.labels?.[LABEL_POOL];
+  return pool !== undefined && POOL.test(pool) ? pool : undefined;
+}

@@ -86,6 +86,15 @@ describe('parseServeConfig', () => {
     expect(message).toMatch(expected);
   });
 
+  it('normalises --server-url as `token mint --server` does, and refuses one that is no server URL', () => {
+    const base = ['--source', 'dir:fixtures', '--plain-http'];
+    expect(parseServeConfig(base).serverUrl).toBeUndefined();
+    expect(parseServeConfig([...base, '--server-url', 'https://Kindling.example:443/']).serverUrl).toBe(
+      'https://kindling.example',
+    );
+    expect(errorOf([...base, '--server-url', 'https://kindling.example/?x=1'])).toMatch(/server-url/);
+  });
+
   it('names an unknown flag', () => {
     expect(errorOf(['--source', 'dir:x', '--plain-http', '--colour', 'blue'])).toMatch(/--colour/);
   });

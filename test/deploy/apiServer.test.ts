@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { parseServeConfig } from '../../src/config/parseServeConfig.ts';
 import { createKindling, type Kindling } from '../../src/server/createKindling.ts';
 import { captureLogger } from '../support/captureLogger.ts';
 import { describeEnvtest, startEnvtest, type Envtest } from '../support/envtest.ts';
+import { goldenWorkerIgnition, templateSecret } from '../sources/kubernetes/templateFixtures.ts';
 import { DEMO_TOKEN, FIXTURES } from '../support/startKindling.ts';
 import { waitFor } from '../support/waitFor.ts';
 import { findKubectl, kubectl as run, missingTool, render, type KubeObject } from './kubectl.ts';
@@ -107,7 +109,10 @@ describeEnvtest('deploy/ against a real API server', () => {
         expect(can(verb, 'secrets', 'kindling'), verb).toBe('yes');
       for (const verb of ['get', 'create', 'patch'])
         expect(can(verb, 'configmaps', 'kindling'), verb).toBe('yes');
-      expect(can('get', 'configmaps/cluster-info', 'kube-public')).toBe('yes');
+      for (const verb of ['get', 'list', 'watch']) {
+        expect(can(verb, 'configmaps/cluster-info', 'kube-public'), verb).toBe('yes');
+        expect(can(verb, 'secrets', 'kube-system'), verb).toBe('yes');
+      }
       for (const [verb, resource, namespace] of [
         ['create', 'secrets', 'kindling'],
         ['update', 'secrets', 'kindling'],
@@ -115,18 +120,28 @@ describeEnvtest('deploy/ against a real API server', () => {
         ['list', 'configmaps', 'kindling'],
         ['delete', 'configmaps', 'kindling'],
         ['list', 'secrets', 'default'],
-        ['get', 'secrets', 'kube-system'],
+        ['patch', 'secrets', 'kube-system'],
+        ['list', 'configmaps', 'kube-system'],
         ['get', 'configmaps/other', 'kube-public'],
         ['list', 'configmaps', 'kube-public'],
+        ['watch', 'configmaps', 'kube-public'],
         ['create', 'pods', 'kindling'],
       ] as const) {
         expect(cannot(verb, resource, namespace), `${verb} ${resource} in ${namespace}`).toBe('no');
       }
     });
 
-    it('is enough for the server itself: with the Deployment’s flags and the account’s token it loads, serves and records the first fetch', async () => {
+    it('is enough for the server itself: with the Deployment’s flags and the account’s token it loads, serves, renders templates and records', async () => {
       applyForReal(['ServiceAccount', 'Role', 'RoleBinding']);
       kubectl(['apply', '-f', join(FIXTURES, 'token-workers.yaml')]);
+      // A template reading cluster-info (a list and a watch under resourceNames, by field selector) and a
+      // bootstrap token (a list and a watch of kube-system's Secrets, by type).
+      kubectl(['apply', '-f', join(FIXTURES, 'templates/cluster')]);
+      const templateToken = randomUUID();
+      kubectl(
+        ['apply', '-f', '-'],
+        stringify(templateSecret({ name: 'token-template', namespace: 'kindling', token: templateToken })),
+      );
       const token = kubectl(['-n', 'kindling', 'create', 'token', 'kindling']).trim();
       const admin = JSON.parse(readFileSync(kubeconfig, 'utf8')) as { users: { user: unknown }[] };
       const accountKubeconfig = join(dir, 'kindling.kubeconfig');
@@ -165,10 +180,24 @@ describeEnvtest('deploy/ against a real API server', () => {
             ),
           { what: 'the first-fetch annotation', timeoutMs: 15_000, intervalMs: 250 },
         );
+        const rendered = await fetch(`${kindling.url}/ignition`, {
+          headers: { authorization: `Bearer ${templateToken}` },
+        });
+        expect([rendered.status, await rendered.text()]).toEqual([200, goldenWorkerIgnition()]);
+        await waitFor(
+          () =>
+            kubectl(['-n', 'kindling', 'get', 'secret', 'token-template', '-o', 'json']).includes(
+              '"kindling.dev/render-status": "ok"',
+            ),
+          { what: 'the render status', timeoutMs: 15_000, intervalMs: 250 },
+        );
       } finally {
         await kindling.shutdown();
       }
-      const denied = log.records().filter((record) => /forbidden|403/i.test(JSON.stringify(record)));
+      // Not a match on the whole record: a resourceVersion in a line may well contain 403.
+      const denied = log
+        .records()
+        .filter((record) => record.status === 403 || /forbidden|missing RBAC/i.test(String(record.msg)));
       expect(denied).toEqual([]);
     });
   });

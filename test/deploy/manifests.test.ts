@@ -98,6 +98,8 @@ describe.skipIf(skip)('deploy/ (kubectl kustomize)', () => {
           'PodDisruptionBudget',
           'Role',
           'Role',
+          'Role',
+          'RoleBinding',
           'RoleBinding',
           'RoleBinding',
           'Service',
@@ -109,7 +111,7 @@ describe.skipIf(skip)('deploy/ (kubectl kustomize)', () => {
       );
     });
 
-    it('grants the service account exactly: secrets get/list/watch/patch, configmaps for reports, cluster-info', () => {
+    it('grants the service account exactly: secrets get/list/watch/patch, configmaps for reports, cluster data', () => {
       const grants = (role: KubeObject) =>
         (
           role['rules'] as {
@@ -145,12 +147,23 @@ describe.skipIf(skip)('deploy/ (kubectl kustomize)', () => {
       const clusterInfo = find(base, 'Role').find(
         (r) => r.metadata.namespace === 'kube-public',
       ) as KubeObject;
-      expect(grants(clusterInfo)).toEqual(['/configmaps/cluster-info:get']);
+      expect(grants(clusterInfo)).toEqual(
+        [
+          '/configmaps/cluster-info:get',
+          '/configmaps/cluster-info:list',
+          '/configmaps/cluster-info:watch',
+        ].sort(),
+      );
+      // Bootstrap-token Secrets (and a certificate key a template names) for templates: read only.
+      const bootstrapTokens = find(base, 'Role').find(
+        (r) => r.metadata.namespace === 'kube-system',
+      ) as KubeObject;
+      expect(grants(bootstrapTokens)).toEqual(['/secrets:get', '/secrets:list', '/secrets:watch'].sort());
       expect(find(base, 'ClusterRole')).toEqual([]);
 
       const account = one(base, 'ServiceAccount');
       expect(pod.serviceAccountName).toBe(account.metadata.name);
-      for (const role of [own, clusterInfo]) {
+      for (const role of [own, clusterInfo, bootstrapTokens]) {
         const binding = find(base, 'RoleBinding').find(
           (b) =>
             b.metadata.namespace === role.metadata.namespace &&

@@ -6,17 +6,22 @@ import { parseSelector, type LabelMatcher } from '../../src/sources/parseSelecto
 import type { SecretObject } from '../../src/tokens/SecretObject.ts';
 
 /**
- * An in-process kube-apiserver for Secrets that behaves as ../shared/notes/kubernetes-watch.md records of a
- * real one: list shape, one cluster-wide resourceVersion counter, watches that send only newer changes
- * (synthetic ADDED from "", "0" or unset), DELETED with a new resourceVersion, no event for a no-op update,
- * clean ends at timeoutSeconds, 410 as an ERROR event inside an HTTP 200 stream, bookmarks only when asked
- * for, 401/403 as Status JSON. Plus the faults to survive: dropped connections, connection refused, stalls.
+ * An in-process kube-apiserver for Secrets and ConfigMaps that behaves as ../shared/notes/kubernetes-watch.md
+ * records of a real one: list shape, one cluster-wide resourceVersion counter, watches that send only newer
+ * changes (synthetic ADDED from "", "0" or unset), DELETED with a new resourceVersion, no event for a no-op
+ * update, clean ends at timeoutSeconds, 410 as an ERROR event inside an HTTP 200 stream, bookmarks only when
+ * asked for, 401/403 as Status JSON, label and field selectors (`metadata.name`, `metadata.namespace`, and
+ * `type` on Secrets). Plus the faults to survive: dropped connections, connection refused, stalls.
  */
 
-type StoredSecret = Required<Pick<SecretObject, 'metadata' | 'type'>> & { data: Record<string, string> };
+type Resource = 'secrets' | 'configmaps';
+/** A Secret (`type` set) or a ConfigMap (plain `data`), as stored. */
+type StoredSecret = Pick<SecretObject, 'metadata' | 'type'> & { data: Record<string, string> };
 type Verb = 'list' | 'watch' | 'get' | 'patch';
+type Matcher = (object: StoredSecret) => boolean;
 
 interface Change {
+  resource: Resource;
   resourceVersion: number;
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
   before: StoredSecret | undefined;
@@ -25,8 +30,9 @@ interface Change {
 
 interface Watcher {
   response: ServerResponse;
+  resource: Resource;
   namespace: string | undefined;
-  matches: LabelMatcher;
+  matches: Matcher;
   bookmarks: boolean;
   stalled: boolean;
   timer: NodeJS.Timeout;
@@ -56,8 +62,40 @@ const status = (code: number, reason: string, message: string) => ({
   code,
 });
 
-const asEvent = (secret: StoredSecret) => ({ kind: 'Secret', apiVersion: 'v1', ...secret });
-const key = (namespace: string, name: string) => `${namespace}/${name}`;
+const KINDS: Record<Resource, string> = { secrets: 'Secret', configmaps: 'ConfigMap' };
+const asEvent = (resource: Resource, object: StoredSecret) => ({
+  kind: KINDS[resource],
+  apiVersion: 'v1',
+  ...object,
+});
+const key = (namespace: string, name: string, resource: Resource = 'secrets') =>
+  `${resource}|${namespace}/${name}`;
+const resourceOf = (object: { kind?: string }): Resource =>
+  object.kind === 'ConfigMap' ? 'configmaps' : 'secrets';
+
+/** `a=b,c!=d` on the fields the real server indexes; anything else is its 400. */
+function fieldMatcher(resource: Resource, selector: string): Matcher | undefined {
+  const fields: Record<string, (object: StoredSecret) => string | undefined> = {
+    'metadata.name': (o) => o.metadata.name,
+    'metadata.namespace': (o) => o.metadata.namespace,
+    ...(resource === 'secrets' ? { type: (o: StoredSecret) => o.type } : {}),
+  };
+  const terms = selector.split(',').filter(Boolean);
+  const tests: Matcher[] = [];
+  for (const term of terms) {
+    const [, field = '', op, value = ''] = /^([^=!]+)(==|=|!=)(.*)$/.exec(term) ?? [];
+    const read = fields[field];
+    if (!read || !op) return undefined;
+    tests.push((o) => (read(o) === value) === (op !== '!='));
+  }
+  return (o) => tests.every((test) => test(o));
+}
+
+function matcher(resource: Resource, query: URLSearchParams): Matcher | undefined {
+  const labels: LabelMatcher = parseSelector(query.get('labelSelector') ?? '');
+  const fields = fieldMatcher(resource, query.get('fieldSelector') ?? '');
+  return fields && ((o) => labels(o.metadata.labels) && fields(o));
+}
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 function mergePatch(target: unknown, patch: unknown): unknown {
@@ -75,25 +113,28 @@ export async function startFakeApiServer({
   historyLimit = 1_000,
   defaultWatchTimeoutSeconds = 1_800,
 }: FakeApiServerOptions = {}) {
-  const secrets = new Map<string, StoredSecret>();
+  const secrets = new Map<string, StoredSecret>(); // Secrets and ConfigMaps, by key()
   const history: Change[] = [];
   const watchers = new Set<Watcher>();
   const sockets = new Set<Socket>();
   const tokens = new Map<string, string>([['admin-token', 'admin']]);
   const grants = new Set<string>();
   const requests: RecordedRequest[] = [];
-  const injected: { verb: Verb; code: number; count: number }[] = [];
+  const injected: { verb: Verb; code: number; count: number; namespace: string | undefined }[] = [];
   let resourceVersion = 100;
   // Watches from a resourceVersion below this get 410 (history was compacted or the server restarted).
   let oldestWatchable = resourceVersion;
   // Requests of these verbs get no answer, or for a watch, headers and then nothing, ever.
   let stalled = new Set<Verb>();
+  let stalledIn: string | undefined;
+  const stalls = (verb: Verb, namespace: string | undefined) =>
+    stalled.has(verb) && (stalledIn === undefined || stalledIn === namespace);
 
-  function allowed(user: string, verb: Verb, namespace: string | undefined) {
+  function allowed(user: string, resource: Resource, verb: Verb, namespace: string | undefined) {
     if (user === 'admin') return true;
     return (
-      grants.has(`${user}|${verb}|*`) ||
-      (namespace !== undefined && grants.has(`${user}|${verb}|${namespace}`))
+      grants.has(`${user}|${resource}|${verb}|*`) ||
+      (namespace !== undefined && grants.has(`${user}|${resource}|${verb}|${namespace}`))
     );
   }
 
@@ -108,29 +149,36 @@ export async function startFakeApiServer({
   }
 
   function deliver(change: Change, watcher: Watcher) {
+    if (watcher.resource !== change.resource) return;
     if (watcher.namespace !== undefined && change.after.metadata.namespace !== watcher.namespace) return;
-    const was = change.before !== undefined && watcher.matches(change.before.metadata.labels);
-    const is = change.type !== 'DELETED' && watcher.matches(change.after.metadata.labels);
+    const was = change.before !== undefined && watcher.matches(change.before);
+    const is = change.type !== 'DELETED' && watcher.matches(change.after);
     // A filtered watch turns "stopped matching" into DELETED and "started matching" into ADDED.
     const type = was && is ? change.type : is ? 'ADDED' : was ? 'DELETED' : undefined;
-    if (type) send(watcher, type, asEvent(change.after));
+    if (type) send(watcher, type, asEvent(change.resource, change.after));
   }
 
-  function record(type: Change['type'], before: StoredSecret | undefined, after: StoredSecret) {
-    const change = { resourceVersion, type, before, after };
+  function record(
+    resource: Resource,
+    type: Change['type'],
+    before: StoredSecret | undefined,
+    after: StoredSecret,
+  ) {
+    const change = { resource, resourceVersion, type, before, after };
     history.push(change);
     if (history.length > historyLimit) oldestWatchable = (history.shift() as Change).resourceVersion;
     for (const watcher of watchers) deliver(change, watcher);
   }
 
   function normalize(secret: SecretObject, previous: StoredSecret | undefined): StoredSecret {
+    const configMap = resourceOf(secret) === 'configmaps';
     const data: Record<string, string> = { ...secret.data };
     for (const [name, value] of Object.entries(secret.stringData ?? {})) {
       data[name] = Buffer.from(value).toString('base64');
     }
     const { name, namespace = 'default', labels, annotations } = secret.metadata;
     return {
-      type: secret.type ?? 'Opaque',
+      ...(configMap ? {} : { type: secret.type ?? 'Opaque' }),
       metadata: {
         name,
         namespace,
@@ -143,30 +191,36 @@ export async function startFakeApiServer({
     };
   }
 
-  /** Creates or updates; `missed`: no watch ever hears of it (what a periodic relist must repair). */
+  /**
+   * Creates or updates a Secret, or a ConfigMap (`kind: ConfigMap`); `missed`: no watch ever hears of it
+   * (what a periodic relist must repair).
+   */
   function put(secret: SecretObject, { missed = false }: { missed?: boolean } = {}): string {
-    const id = key(secret.metadata.namespace ?? 'default', secret.metadata.name);
+    const resource = resourceOf(secret);
+    const id = key(secret.metadata.namespace ?? 'default', secret.metadata.name, resource);
     const before = secrets.get(id);
     const next = normalize(secret, before);
     if (before && same(next, before)) return before.metadata.resourceVersion ?? '';
     next.metadata.resourceVersion = String(++resourceVersion);
     secrets.set(id, next);
-    if (!missed) record(before ? 'MODIFIED' : 'ADDED', before, next);
+    if (!missed) record(resource, before ? 'MODIFIED' : 'ADDED', before, next);
     return next.metadata.resourceVersion;
   }
 
-  function remove(namespace: string, name: string) {
-    const before = secrets.get(key(namespace, name));
+  function remove(namespace: string, name: string, resource: Resource = 'secrets') {
+    const before = secrets.get(key(namespace, name, resource));
     if (!before) return;
-    secrets.delete(key(namespace, name));
+    secrets.delete(key(namespace, name, resource));
     const after = { ...before, metadata: { ...before.metadata, resourceVersion: String(++resourceVersion) } };
-    record('DELETED', before, after);
+    record(resource, 'DELETED', before, after);
   }
 
-  function selected(namespace: string | undefined, matches: LabelMatcher) {
-    return [...secrets.values()]
+  function selected(resource: Resource, namespace: string | undefined, matches: Matcher) {
+    return [...secrets.entries()]
+      .filter(([id]) => id.startsWith(`${resource}|`))
+      .map(([, object]) => object)
       .filter((s) => namespace === undefined || s.metadata.namespace === namespace)
-      .filter((s) => matches(s.metadata.labels))
+      .filter(matches)
       .sort((a, b) =>
         key(a.metadata.namespace ?? '', a.metadata.name).localeCompare(
           key(b.metadata.namespace ?? '', b.metadata.name),
@@ -177,8 +231,13 @@ export async function startFakeApiServer({
   // A paginated list is one consistent snapshot: later pages come from the snapshot of the first.
   const snapshots = new Map<string, { items: StoredSecret[]; resourceVersion: string }>();
 
-  function list(response: ServerResponse, namespace: string | undefined, query: URLSearchParams) {
-    const matches = parseSelector(query.get('labelSelector') ?? '');
+  function list(
+    response: ServerResponse,
+    resource: Resource,
+    namespace: string | undefined,
+    query: URLSearchParams,
+    matches: Matcher,
+  ) {
     const token = query.get('continue');
     let snapshot = token ? snapshots.get(token.split(':')[0] ?? '') : undefined;
     if (token && !snapshot) {
@@ -192,7 +251,10 @@ export async function startFakeApiServer({
         ),
       );
     }
-    snapshot ??= { items: selected(namespace, matches), resourceVersion: String(resourceVersion) };
+    snapshot ??= {
+      items: selected(resource, namespace, matches),
+      resourceVersion: String(resourceVersion),
+    };
     const offset = token ? Number(token.split(':')[1]) : 0;
     const limit = Number(query.get('limit') ?? 0) || snapshot.items.length;
     const items = snapshot.items.slice(offset, offset + limit);
@@ -202,20 +264,27 @@ export async function startFakeApiServer({
       snapshots.set(id, snapshot);
       metadata.continue = `${id}:${offset + limit}`;
     }
-    json(response, 200, { kind: 'SecretList', apiVersion: 'v1', metadata, items });
+    json(response, 200, { kind: `${KINDS[resource]}List`, apiVersion: 'v1', metadata, items });
   }
 
-  function watch(response: ServerResponse, namespace: string | undefined, query: URLSearchParams) {
+  function watch(
+    response: ServerResponse,
+    resource: Resource,
+    namespace: string | undefined,
+    query: URLSearchParams,
+    matches: Matcher,
+  ) {
     const from = query.get('resourceVersion') ?? '';
     const seconds = Number(query.get('timeoutSeconds') ?? defaultWatchTimeoutSeconds);
     response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
     response.flushHeaders();
     const watcher: Watcher = {
       response,
+      resource,
       namespace,
-      matches: parseSelector(query.get('labelSelector') ?? ''),
+      matches,
       bookmarks: query.get('allowWatchBookmarks') === 'true',
-      stalled: stalled.has('watch'),
+      stalled: stalls('watch', namespace),
       timer: setTimeout(() => {
         if (watcher.stalled) return;
         if (watcher.bookmarks) bookmarkTo(watcher);
@@ -227,7 +296,9 @@ export async function startFakeApiServer({
       watchers.delete(watcher);
     });
     if (from === '' || from === '0') {
-      for (const secret of selected(namespace, watcher.matches)) send(watcher, 'ADDED', asEvent(secret));
+      for (const object of selected(resource, namespace, matches)) {
+        send(watcher, 'ADDED', asEvent(resource, object));
+      }
     } else if (Number(from) < oldestWatchable) {
       send(
         watcher,
@@ -244,7 +315,7 @@ export async function startFakeApiServer({
 
   function bookmarkTo(watcher: Watcher) {
     send(watcher, 'BOOKMARK', {
-      kind: 'Secret',
+      kind: KINDS[watcher.resource],
       apiVersion: 'v1',
       metadata: { resourceVersion: String(resourceVersion) },
     });
@@ -272,7 +343,7 @@ export async function startFakeApiServer({
     const patched = mergePatch(current, body) as StoredSecret;
     patched.metadata.resourceVersion = current.metadata.resourceVersion;
     put(patched);
-    json(response, 200, asEvent(secrets.get(key(namespace, name)) as StoredSecret));
+    json(response, 200, asEvent('secrets', secrets.get(key(namespace, name)) as StoredSecret));
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
@@ -280,11 +351,14 @@ export async function startFakeApiServer({
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     const user = bearer === undefined ? undefined : tokens.get(bearer);
     requests.push({ method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, user });
-    const match = /^\/api\/v1(?:\/namespaces\/([^/]+))?\/secrets(?:\/([^/]+))?$/.exec(url.pathname);
+    const match = /^\/api\/v1(?:\/namespaces\/([^/]+))?\/(secrets|configmaps)(?:\/([^/]+))?$/.exec(
+      url.pathname,
+    );
     if (!match)
       return json(response, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
     if (user === undefined) return json(response, 401, status(401, 'Unauthorized', 'Unauthorized'));
-    const [, namespace, name] = match;
+    const [, namespace, plural, name] = match;
+    const resource = plural as Resource;
     const verb: Verb =
       request.method === 'PATCH'
         ? 'patch'
@@ -293,24 +367,34 @@ export async function startFakeApiServer({
           : url.searchParams.get('watch') === 'true'
             ? 'watch'
             : 'list';
-    if (!allowed(user, verb, namespace)) {
+    if (!allowed(user, resource, verb, namespace)) {
       const scope = namespace === undefined ? 'at the cluster scope' : `in the namespace "${namespace}"`;
-      const message = `secrets is forbidden: User "${user}" cannot ${verb} resource "secrets" in API group "" ${scope}`;
+      const message = `${resource} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "" ${scope}`;
       return json(response, 403, status(403, 'Forbidden', message));
     }
-    const fault = injected.find((f) => f.verb === verb && f.count > 0);
+    const fault = injected.find(
+      (f) => f.verb === verb && f.count > 0 && (f.namespace === undefined || f.namespace === namespace),
+    );
     if (fault) {
       fault.count--;
       return json(response, fault.code, status(fault.code, 'InternalError', 'injected failure'));
     }
-    if (stalled.has(verb) && verb !== 'watch') return; // never answers
-    if (verb === 'watch') return watch(response, namespace, url.searchParams);
-    if (verb === 'list') return list(response, namespace, url.searchParams);
-    const secret = secrets.get(key(namespace ?? 'default', name ?? ''));
+    if (stalls(verb, namespace) && verb !== 'watch') return; // never answers
+    if (verb === 'watch' || verb === 'list') {
+      const matches = matcher(resource, url.searchParams);
+      if (!matches) {
+        const message = `field label not supported: ${url.searchParams.get('fieldSelector')}`;
+        return json(response, 400, status(400, 'BadRequest', message));
+      }
+      return verb === 'watch'
+        ? watch(response, resource, namespace, url.searchParams, matches)
+        : list(response, resource, namespace, url.searchParams, matches);
+    }
+    const secret = secrets.get(key(namespace ?? 'default', name ?? '', resource));
     if (verb === 'get') {
       return secret
-        ? json(response, 200, asEvent(secret))
-        : json(response, 404, status(404, 'NotFound', `secrets "${name}" not found`));
+        ? json(response, 200, asEvent(resource, secret))
+        : json(response, 404, status(404, 'NotFound', `${resource} "${name}" not found`));
     }
     await patch(request, response, namespace ?? 'default', name ?? '');
   }
@@ -355,12 +439,13 @@ export async function startFakeApiServer({
       return kubeConfig;
     },
     /** `namespace` '*' grants cluster-wide, as a ClusterRoleBinding would. */
-    grant(user: string, verbs: Verb[], namespace: string) {
-      for (const verb of verbs) grants.add(`${user}|${verb}|${namespace}`);
+    grant(user: string, verbs: Verb[], namespace: string, resource: Resource = 'secrets') {
+      for (const verb of verbs) grants.add(`${user}|${resource}|${verb}|${namespace}`);
     },
     put,
     remove,
-    get: (namespace: string, name: string) => secrets.get(key(namespace, name)),
+    get: (namespace: string, name: string, resource: Resource = 'secrets') =>
+      secrets.get(key(namespace, name, resource)),
     /** Writes to other kinds: the shared counter jumps. */
     bumpResourceVersion(by = 10) {
       resourceVersion += by;
@@ -373,16 +458,17 @@ export async function startFakeApiServer({
     bookmark() {
       for (const watcher of watchers) if (watcher.bookmarks) bookmarkTo(watcher);
     },
-    /** The next `count` requests of `verb` fail with `code` (Status JSON). */
-    fail(verb: Verb, code: number, count = 1) {
-      injected.push({ verb, code, count });
+    /** The next `count` requests of `verb` (in `namespace`, when given) fail with `code` (Status JSON). */
+    fail(verb: Verb, code: number, count = 1, namespace?: string) {
+      injected.push({ verb, code, count, namespace });
     },
     /**
-     * A network cut seen from the client (no FIN, no RST): requests of these verbs made from now on are never
-     * answered, or for a watch, get headers and then nothing.
+     * A network cut seen from the client (no FIN, no RST): requests of these verbs (in `namespace`, when
+     * given) made from now on are never answered, or for a watch, get headers and then nothing.
      */
-    stall(verbs: Verb[] = ['list', 'watch', 'get', 'patch']) {
+    stall(verbs: Verb[] = ['list', 'watch', 'get', 'patch'], namespace?: string) {
       stalled = new Set(verbs);
+      stalledIn = namespace;
     },
     /** The watches open now go silent for good: they get no event and never end. */
     stallOpenWatches() {

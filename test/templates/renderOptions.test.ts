@@ -47,6 +47,7 @@ describe('rendering', () => {
     for (const view of both('host: { kernelModules: [], sysctls: {}, containerd: { configure: false } }\n')) {
       expect([...view.files.keys()].sort()).toEqual([
         '/etc/kindling/kubeadm-join.yaml',
+        '/opt/kindling/advertise.sh',
         '/opt/kindling/join.sh',
       ]);
     }

@@ -213,6 +213,7 @@ describe('cloud-config specifics', () => {
       'systemctl start --no-block containerd.service',
       'systemctl start --no-block kubelet.service',
       'systemctl start --no-block kindling-join.service',
+      'systemctl start --no-block kindling-advertise.service',
       'systemctl start --no-block gpu-persistence.service',
     ]);
     for (const before of [

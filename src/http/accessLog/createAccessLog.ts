@@ -22,6 +22,7 @@ export function createAccessLog({
       errorCode: c.get('errorCode'),
       pool: c.get('pool'),
       tokenFingerprint: c.get('tokenFingerprint'),
+      machine: c.get('machine'),
       remoteAddress: remoteAddress(c),
       userAgent: c.req.header('user-agent'),
       seconds: (now() - start) / 1000,

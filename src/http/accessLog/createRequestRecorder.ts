@@ -15,6 +15,8 @@ export interface RequestRecord {
   errorCode: string | undefined;
   pool: string | undefined;
   tokenFingerprint: string | undefined;
+  /** The machine a verified per-machine token names (a node name, not a secret). */
+  machine?: string | undefined;
   remoteAddress: string;
   userAgent: string | undefined;
   seconds: number;
@@ -30,7 +32,7 @@ export interface RequestRecorderOptions {
 /**
  * One metric observation and one JSON line per request, whichever path served it. Labels come from a fixed
  * set (route, method, status), so a client cannot create series; the line carries the token's fingerprint,
- * never the token.
+ * never the token, and the machine name only once a per-machine token naming it verified.
  */
 export function createRequestRecorder({
   logger,
@@ -51,6 +53,7 @@ export function createRequestRecorder({
       error: r.errorCode,
       pool: r.pool,
       tokenFingerprint: r.tokenFingerprint,
+      machine: r.machine,
       remoteAddress: r.remoteAddress,
       userAgent: r.userAgent?.slice(0, 200).replace(TOKEN_LIKE, '[redacted]'),
       durationMs: Math.round(r.seconds * 1e6) / 1e3,

@@ -3,7 +3,7 @@ import type { HttpAnswer } from '../HttpAnswer.ts';
 
 /**
  * `GET /machines` for the metrics port: the reports the server holds in memory (directory source), which
- * `kindling machines list --server URL` reads. Not on the payload port: machines have no business reading
+ * `kindling machines list --metrics-url URL` reads. Not on the payload port: machines have no business reading
  * each other's facts.
  */
 export async function answerMachineList(reports: MachineReportStore): Promise<HttpAnswer> {

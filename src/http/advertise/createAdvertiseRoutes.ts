@@ -6,18 +6,14 @@ import { nameReport } from '../../machines/nameReport.ts';
 import { parseMachineFacts } from '../../machines/parseMachineFacts.ts';
 import { replacementProblem } from '../../machines/replacementProblem.ts';
 import type { AppEnv } from '../AppEnv.ts';
-import type { Authentication } from '../auth/createAuthenticator.ts';
+import type { Authenticator } from '../auth/createAuthenticator.ts';
 import type { ErrorAnswers } from '../errors/createErrorAnswers.ts';
 import { errorWithDetail } from './errorWithDetail.ts';
 import { readBodyWithin } from './readBodyWithin.ts';
-import { tokenMachine } from './tokenMachine.ts';
 
 export interface AdvertiseRoutesOptions {
-  /** The checks /ignition makes (sync today; async once signed machine tokens are verified in it). */
-  authenticate: (
-    authorization: string | undefined,
-    remoteAddress: string,
-  ) => Authentication | Promise<Authentication>;
+  /** The checks /ignition makes. */
+  authenticate: Authenticator;
   errors: ErrorAnswers;
   reports: MachineReportStore;
   maxBodyBytes?: number;
@@ -71,7 +67,8 @@ export function createAdvertiseRoutes({
     }
     const parsed = parseMachineFacts(json);
     if (!parsed.ok) return fail(c, 'ERR_REPORT_INVALID', { detail: parsed.problem });
-    const named = nameReport(tokenMachine(auth.found), parsed.facts);
+    // A per-machine token names its machine (verified); a pool token names none.
+    const named = nameReport(auth.found.machine, parsed.facts);
     if (!named.ok) return fail(c, 'ERR_REPORT_INVALID', { detail: named.problem });
     const report: MachineReport = {
       machine: named.machine,

@@ -1,13 +1,31 @@
 import type { ErrorCode } from '../../errors/KindlingError.ts';
 import type { LookupResult } from '../../store/LookupResult.ts';
 import type { PayloadStore } from '../../store/createPayloadStore.ts';
-import { fingerprint } from '../../tokens/hashToken.ts';
+import { fingerprint, hashToken } from '../../tokens/hashToken.ts';
+import { looksLikeJws } from '../../tokens/jws/looksLikeJws.ts';
 import type { FailureLimiter } from '../rateLimit/createFailureLimiter.ts';
+import { bearerCredential } from './bearerCredential.ts';
 import { readBearer } from './readBearer.ts';
 
+/**
+ * Who is asking. `found.machine` and `jti` are set for a per-machine token (verified: safe to log), and
+ * `machine` on a failure once the token verified. Never a claim of a token that did not verify.
+ */
 export type Authentication =
-  | { ok: true; found: Extract<LookupResult, { ok: true }>; tokenHash: string; tokenFingerprint: string }
-  | { ok: false; code: ErrorCode; pool?: string | undefined; tokenFingerprint?: string | undefined };
+  | {
+      ok: true;
+      found: Extract<LookupResult, { ok: true }>;
+      tokenHash: string;
+      tokenFingerprint: string;
+      jti?: string;
+    }
+  | {
+      ok: false;
+      code: ErrorCode;
+      pool?: string | undefined;
+      tokenFingerprint?: string | undefined;
+      machine?: string | undefined;
+    };
 
 export interface AuthenticatorOptions {
   store: PayloadStore;
@@ -20,9 +38,33 @@ export interface AuthenticatorOptions {
 /**
  * Who is asking, from the bearer token alone: the same checks for every route a machine calls (/ignition,
  * /cloud-config, /advertise). Failed lookups spend the address's failure budget.
+ *
+ * A pool token (a UUID) is answered synchronously: a hash and a map lookup, nothing allocated on the way
+ * to a success but the result. A per-machine token (a compact JWS) is verified first (asynchronously: jose),
+ * then its pool's Secret is looked up; the caller awaits only then.
  */
 export function createAuthenticator({ store, isLoaded, limiter, onRateLimited }: AuthenticatorOptions) {
-  return function authenticate(authorization: string | undefined, remoteAddress: string): Authentication {
+  async function authenticateMachine(compact: string, remoteAddress: string): Promise<Authentication> {
+    const tokenHash = hashToken(compact);
+    const tokenFingerprint = fingerprint(tokenHash);
+    const verified = await store.verifyMachineToken(compact);
+    if (!verified.ok) {
+      limiter.fail(remoteAddress);
+      return { ok: false, code: verified.code, tokenFingerprint };
+    }
+    const { pool, machine, jti } = verified;
+    const found = store.lookupPool(pool, { machine });
+    if (!found.ok) {
+      limiter.fail(remoteAddress);
+      return { ok: false, code: found.code, pool, tokenFingerprint, machine };
+    }
+    return { ok: true, found, tokenHash, tokenFingerprint, jti };
+  }
+
+  return function authenticate(
+    authorization: string | undefined,
+    remoteAddress: string,
+  ): Authentication | Promise<Authentication> {
     if (!isLoaded()) return { ok: false, code: 'ERR_NOT_READY' };
     if (limiter.blocked(remoteAddress)) {
       onRateLimited?.();
@@ -30,6 +72,12 @@ export function createAuthenticator({ store, isLoaded, limiter, onRateLimited }:
     }
     const tokenHash = readBearer(authorization);
     if (tokenHash === undefined) {
+      // Not a pool token. A UUID and its base64 hold no dot, so a JWS is told apart only here, off the
+      // pool tokens' path.
+      const credential = bearerCredential(authorization);
+      if (credential !== undefined && looksLikeJws(credential)) {
+        return authenticateMachine(credential, remoteAddress);
+      }
       limiter.fail(remoteAddress);
       return { ok: false, code: 'ERR_UNAUTHORIZED' };
     }

@@ -1,7 +1,7 @@
 import { hashToken } from '../../tokens/hashToken.ts';
 import { parseUuid } from '../../tokens/parseUuid.ts';
+import { bearerCredential } from './bearerCredential.ts';
 
-const BEARER = /^bearer[ \t]+([^\s]+)[ \t]*$/i;
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 
 /**
@@ -10,8 +10,7 @@ const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
  * The token itself never leaves this function.
  */
 export function readBearer(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  const credential = BEARER.exec(header)?.[1];
+  const credential = bearerCredential(header);
   if (credential === undefined) return undefined;
   let uuid = parseUuid(credential);
   // A UUID is 36 characters, so its base64 is 48: anything else cannot be one.

@@ -1,6 +1,7 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { RequestRecorder } from '../accessLog/createRequestRecorder.ts';
-import type { IgnitionResponder } from './createIgnitionResponder.ts';
+import type { ErrorAnswers } from '../errors/createErrorAnswers.ts';
+import type { IgnitionOutcome, IgnitionResponder } from './createIgnitionResponder.ts';
 
 const ROUTES = ['/ignition', '/cloud-config'] as const;
 
@@ -14,33 +15,42 @@ function routeOf(url: string): (typeof ROUTES)[number] | undefined {
  * The boot-storm path: GET and HEAD /ignition and /cloud-config answered straight on `node:http`, writing prepared headers and
  * bytes, with no Request/Response objects in between. Everything else goes to the Hono app. The answer itself
  * comes from the same responder the app uses, so the app's tests cover its logic.
+ *
+ * A per-machine token's answer is a promise: written when it settles. If it rejects (a bug), the client gets
+ * ERR_INTERNAL (500, Ignition retries) and `onError` hears why; nothing is left unhandled.
  */
 export function createIgnitionListener({
   answerIgnition,
   record,
   fallback,
+  errors,
+  onError,
   now = () => performance.now(),
 }: {
   answerIgnition: IgnitionResponder;
   record: RequestRecorder;
   fallback: RequestListener;
+  errors: ErrorAnswers;
+  onError: (error: unknown, path: string) => void;
   now?: () => number;
 }): RequestListener {
-  return function listener(req: IncomingMessage, res: ServerResponse) {
-    const method = req.method ?? '';
-    const path = method === 'GET' || method === 'HEAD' ? routeOf(req.url ?? '') : undefined;
-    if (path === undefined) return fallback(req, res);
-    const start = now();
-    const headers = req.headers;
-    const remoteAddress = req.socket.remoteAddress ?? 'unknown';
-    const { answer, pool, tokenFingerprint } = answerIgnition({
-      format: path === '/ignition' ? 'ignition' : 'cloud-config',
-      authorization: headers.authorization,
-      accept: headers.accept,
-      acceptEncoding: headers['accept-encoding'],
-      ifNoneMatch: headers['if-none-match'],
-      remoteAddress,
-    });
+  const internal: IgnitionOutcome = {
+    answer: errors.answer('ERR_INTERNAL'),
+    pool: undefined,
+    tokenFingerprint: undefined,
+    machine: undefined,
+  };
+
+  // Arguments rather than a closure per request: the hot path allocates nothing it did not before.
+  function finish(
+    res: ServerResponse,
+    method: string,
+    path: string,
+    headers: IncomingHttpHeaders,
+    remoteAddress: string,
+    start: number,
+    { answer, pool, tokenFingerprint, machine }: IgnitionOutcome,
+  ) {
     res.writeHead(answer.status, answer.headers);
     res.end(method === 'HEAD' ? undefined : (answer.body ?? undefined));
     record({
@@ -50,9 +60,40 @@ export function createIgnitionListener({
       errorCode: answer.errorCode,
       pool,
       tokenFingerprint,
+      machine,
       remoteAddress,
       userAgent: headers['user-agent'],
       seconds: (now() - start) / 1000,
     });
+  }
+
+  return function listener(req: IncomingMessage, res: ServerResponse) {
+    const method = req.method ?? '';
+    const path = method === 'GET' || method === 'HEAD' ? routeOf(req.url ?? '') : undefined;
+    if (path === undefined) return fallback(req, res);
+    const start = now();
+    const headers = req.headers;
+    const remoteAddress = req.socket.remoteAddress ?? 'unknown';
+    const outcome = answerIgnition({
+      format: path === '/ignition' ? 'ignition' : 'cloud-config',
+      authorization: headers.authorization,
+      accept: headers.accept,
+      acceptEncoding: headers['accept-encoding'],
+      ifNoneMatch: headers['if-none-match'],
+      remoteAddress,
+    });
+    if (!(outcome instanceof Promise))
+      return finish(res, method, path, headers, remoteAddress, start, outcome);
+    outcome
+      .then((settled) => finish(res, method, path, headers, remoteAddress, start, settled))
+      .catch((error: unknown) => {
+        try {
+          onError(error, path);
+          if (res.headersSent) res.destroy();
+          else finish(res, method, path, headers, remoteAddress, start, internal);
+        } catch {
+          res.destroy();
+        }
+      });
   };
 }

@@ -1,6 +1,4 @@
-// Accept-Encoding values are few and repeated: parse each distinct one once.
-const memo = new Map<string, boolean>();
-const MEMO_LIMIT = 256;
+import { memoizeHeader } from './memoizeHeader.ts';
 
 function parse(header: string): boolean {
   let gzip: number | undefined;
@@ -16,14 +14,9 @@ function parse(header: string): boolean {
   return q > 0;
 }
 
+const parsed = memoizeHeader(parse);
+
 /** Whether the client takes a gzip body (RFC 9110 §12.5.3; an explicit `gzip;q=0` wins over `*`). */
 export function acceptsGzip(header: string | undefined): boolean {
-  if (header === undefined || header === '') return false;
-  let result = memo.get(header);
-  if (result === undefined) {
-    result = parse(header);
-    if (memo.size >= MEMO_LIMIT) memo.clear();
-    memo.set(header, result);
-  }
-  return result;
+  return header !== undefined && header !== '' && parsed(header);
 }

@@ -1,13 +1,11 @@
 import { isSpecVersion, type SpecVersion } from '../../payload/SpecVersion.ts';
+import { memoizeHeader } from './memoizeHeader.ts';
 
 /** The newest spec a client reads; `stored` when it names none (serve as stored); `unsupported` for spec 2 and older. */
 export type RequestedSpec = SpecVersion | 'stored' | 'unsupported';
 
 const IGNITION_TYPE = 'application/vnd.coreos.ignition+json';
 const VERSION = /^(\d+)\.(\d+)\.(\d+)$/;
-// Clients send a handful of distinct Accept headers (one per Ignition release): parse each once.
-const memo = new Map<string, RequestedSpec>();
-const MEMO_LIMIT = 256;
 
 function parse(accept: string): RequestedSpec {
   let best: [number, number] | undefined;
@@ -35,13 +33,8 @@ function parse(accept: string): RequestedSpec {
   return major === 3 && isSpecVersion(version) ? version : 'stored';
 }
 
+const parsed = memoizeHeader(parse);
+
 export function requestedSpec(accept: string | undefined): RequestedSpec {
-  if (accept === undefined || accept === '') return 'stored';
-  let result = memo.get(accept);
-  if (result === undefined) {
-    result = parse(accept);
-    if (memo.size >= MEMO_LIMIT) memo.clear();
-    memo.set(accept, result);
-  }
-  return result;
+  return accept === undefined || accept === '' ? 'stored' : parsed(accept);
 }

@@ -44,7 +44,9 @@ function lighten(objects: FileObject[]): FileObject[] {
 
 /**
  * Token Secrets from a directory of Kubernetes manifests: the embedded default, no cluster needed. The
- * cluster data templates read (ConfigMap kube-public/cluster-info, Secrets of kube-system) may sit there too.
+ * cluster data templates read (ConfigMap kube-public/cluster-info, Secrets of kube-system) may sit there too,
+ * and the verification-keys and revocations Secrets of per-machine tokens. First fetches of per-machine
+ * tokens are not recorded (no `recordMachineFetch`): there is nowhere to write them back.
  */
 export function createDirectorySource({
   path,

@@ -14,10 +14,13 @@ export interface FailureReport {
 export function createFailureReport({
   observer,
   namespace,
+  watch,
   now,
 }: {
   observer: SourceObserver;
   namespace: string | undefined;
+  /** Which list/watch, in the log lines of a source that runs several. */
+  watch?: string | undefined;
   now: () => number;
 }): FailureReport {
   let reported: string | undefined;
@@ -30,6 +33,7 @@ export function createFailureReport({
       if (signature === reported) return observer.repeated?.(failure.kind);
       reported = signature;
       observer.error?.(failure.kind, failure.message, {
+        watch,
         namespace: namespace ?? '*',
         status: failure.status,
       });
@@ -37,6 +41,7 @@ export function createFailureReport({
     recovered() {
       if (failures === 0) return;
       observer.info?.('kubernetes source recovered', {
+        watch,
         failedAttempts: failures,
         downSeconds: (now() - failingSince) / 1000,
       });

@@ -112,7 +112,11 @@ export function createFirstFetchRecorder({
     } catch (error) {
       if (stopper.signal.aborted) return;
       if (statusOf(error) === 404) return outcome('gone', job);
-      const failure = describeApiFailure(error, { verb: 'patch', namespace: job.ref.namespace });
+      const failure = describeApiFailure(error, {
+        verb: 'patch',
+        namespace: job.ref.namespace,
+        disableWith: '--record-first-fetch=false',
+      });
       outcome('failed', job, `cannot record the first fetch: ${failure.message}`);
     }
   }

@@ -1,12 +1,19 @@
+import type { StoreObserver } from '../../store/StoreObserver.ts';
 import { DEFAULT_SELECTOR } from '../../tokens/labels.ts';
-import type { Source, SourceSink } from '../Source.ts';
+import type { Source } from '../Source.ts';
 import type { SourceObserver } from '../SourceObserver.ts';
 import { createBackoff, type BackoffOptions } from './createBackoff.ts';
+import { createClusterWatches, type ClusterWatches } from './createClusterWatches.ts';
 import { createFirstFetchRecorder, type FirstFetchRecorder } from './createFirstFetchRecorder.ts';
+import { createRenderStatusRecorder, type RenderStatusRecorder } from './createRenderStatusRecorder.ts';
+import { createResourceApi } from './createResourceApi.ts';
 import { createSecretsApi } from './createSecretsApi.ts';
 import type { KubeConnection } from './loadKubeConfig.ts';
-import { startListWatch } from './startListWatch.ts';
+import type { SecretTap } from './SecretTap.ts';
+import { startListWatch, type ListWatchOptions, type ListWatchRun } from './startListWatch.ts';
+import { tapSink } from './tapSink.ts';
 import { realTimers, type Timers } from './Timers.ts';
+import { toClusterObject } from './toClusterObject.ts';
 
 export interface KubernetesSourceOptions {
   /** Loads the credentials; called by `start()`, so a missing kubeconfig fails the start, not the build. */
@@ -19,6 +26,13 @@ export interface KubernetesSourceOptions {
   relistIntervalMs?: number;
   watchIdleTimeoutMs?: number;
   recordFirstFetch?: boolean;
+  /** Write each template Secret's render status and config hash back on it. */
+  recordStatus?: boolean;
+  /**
+   * How long the token Secrets' first list may wait, from start, for the cluster data's first lists, so that
+   * templates render at once rather than answer 503 for a moment. Readiness still waits for no more.
+   */
+  clusterDataWaitMs?: number;
   backoff?: Omit<BackoffOptions, 'random'>;
   pageSize?: number;
   requestTimeoutMs?: number;
@@ -27,28 +41,10 @@ export interface KubernetesSourceOptions {
   timers?: Timers;
 }
 
-/** Also feeds the first-fetch recorder, which must know the records other replicas already wrote. */
-function teeSink(sink: SourceSink, recorder: FirstFetchRecorder): SourceSink {
-  return {
-    replace(secrets) {
-      recorder.seenAll(secrets);
-      sink.replace(secrets);
-    },
-    upsert(secret) {
-      recorder.seen(secret);
-      sink.upsert(secret);
-    },
-    remove(ref) {
-      recorder.forget(ref);
-      sink.remove(ref);
-    },
-    cluster: sink.cluster,
-  };
-}
-
 /**
  * Token Secrets from the API server: a paginated list, then a watch from its resourceVersion, under a
- * supervisor that restarts either after any failure (see startListWatch.ts). Each replica watches on its own.
+ * supervisor that restarts either after any failure (see startListWatch.ts); beside it, the same for the
+ * cluster data templates read (see createClusterWatches.ts). Each replica watches on its own.
  */
 export function createKubernetesSource({
   connect,
@@ -59,6 +55,8 @@ export function createKubernetesSource({
   relistIntervalMs = 600_000,
   watchIdleTimeoutMs = 90_000,
   recordFirstFetch = true,
+  recordStatus = true,
+  clusterDataWaitMs = 2_000,
   backoff,
   pageSize,
   requestTimeoutMs,
@@ -71,13 +69,22 @@ export function createKubernetesSource({
     : namespace === undefined
       ? 'default namespace'
       : `namespace ${namespace}`;
-  let supervisor: { stop(): Promise<void> } | undefined;
+  let supervisor: ListWatchRun | undefined;
+  let cluster: ClusterWatches | undefined;
   let recorder: FirstFetchRecorder | undefined;
+  let status: RenderStatusRecorder | undefined;
+  // The store is built before the source starts: its verdicts reach the recorder once there is one.
+  const storeObserver: StoreObserver = {
+    rendered: (key, result) => status?.rendered(key, result),
+    renderFailed: (key, error) => status?.renderFailed(key, error),
+    secretRefused: (key, error, detail) => status?.secretRefused(key, error, detail),
+  };
 
   return {
     get description() {
       return `kubernetes (${scope}, selector ${selector})`;
     },
+    ...(recordStatus ? { storeObserver } : {}),
     async start(sink) {
       const connection = connect();
       const watched = allNamespaces ? undefined : (namespace ?? connection.namespace ?? 'kindling');
@@ -88,29 +95,62 @@ export function createKubernetesSource({
         namespace: watched ?? '*',
         selector,
       });
-      const api = createSecretsApi({
+      const http = {
         kubeConfig: connection.kubeConfig,
-        namespace: watched,
-        labelSelector: selector,
         pageSize,
         requestTimeoutMs,
         // The server ends a quiet watch (with a bookmark just before, when it sends any) well before the
         // idle limit, so a healthy watch is never taken for a stalled one.
         watchTimeoutSeconds: Math.max(1, Math.floor((watchIdleTimeoutMs * 2) / 3 / 1000)),
         watchIdleTimeoutMs,
-      });
-      recorder = recordFirstFetch ? createFirstFetchRecorder({ api, observer, now }) : undefined;
-      supervisor = startListWatch({
-        api,
-        sink: recorder ? teeSink(sink, recorder) : sink,
-        observer,
-        namespace: watched,
-        backoff: createBackoff({ ...backoff, random }),
-        relistIntervalMs,
-        watchIdleTimeoutMs,
-        now,
-        random,
+      };
+      const supervise = <T>(
+        options: Pick<ListWatchOptions<T>, 'api' | 'sink' | 'what' | 'resource' | 'namespace'> &
+          Partial<Pick<ListWatchOptions<T>, 'observer' | 'beforeFirstApply'>>,
+      ) =>
+        startListWatch<T>({
+          observer,
+          backoff: createBackoff({ ...backoff, random }),
+          relistIntervalMs,
+          watchIdleTimeoutMs,
+          now,
+          random,
+          timers,
+          ...options,
+        });
+      // Started first, so that their first lists usually land before the token Secrets' one.
+      const clusterData = createClusterWatches({
+        sink: sink.cluster,
+        firstListWaitMs: clusterDataWaitMs,
         timers,
+        watch: (target, feed) =>
+          supervise({
+            api: createResourceApi({ ...http, target, toObject: toClusterObject(target.kind) }),
+            sink: feed,
+            what: target.what,
+            resource: target.rbacResource,
+            namespace: target.namespace,
+            // The last-sync metric is about token Secrets: a live cluster-data watch must not hide a dead one.
+            observer: { ...observer, synced: undefined },
+          }),
+      });
+      cluster = clusterData;
+      const api = createSecretsApi({ ...http, namespace: watched, labelSelector: selector });
+      recorder = recordFirstFetch ? createFirstFetchRecorder({ api, observer, now }) : undefined;
+      status = recordStatus ? createRenderStatusRecorder({ api, observer, now, timers }) : undefined;
+      const taps: SecretTap[] = [clusterData, ...(recorder ? [recorder] : []), ...(status ? [status] : [])];
+      supervisor = supervise({
+        api,
+        sink: tapSink(sink, taps),
+        what: 'token secrets',
+        resource: 'secrets',
+        namespace: watched,
+        async beforeFirstApply(secrets) {
+          // The certificate-key Secrets these templates name are watched from now on: wait for them too.
+          clusterData.seenAll(secrets);
+          await clusterData.settled();
+          status?.open();
+        },
       });
     },
     recordFetch(secret, tokenHash, remoteAddress) {
@@ -118,7 +158,9 @@ export function createKubernetesSource({
     },
     async stop() {
       await supervisor?.stop();
+      await cluster?.stop();
       await recorder?.stop();
+      await status?.stop();
     },
   };
 }

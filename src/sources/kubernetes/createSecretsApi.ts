@@ -2,7 +2,6 @@ import {
   CoreV1Api,
   Observable,
   PatchStrategy,
-  Watch,
   setHeaderOptions,
   type ConfigurationOptions,
   type KubeConfig,
@@ -10,29 +9,18 @@ import {
   type ResponseContext,
 } from '@kubernetes/client-node';
 import type { SecretObject } from '../../tokens/SecretObject.ts';
-import { getJson } from './getJson.ts';
+import { createResourceApi, type ListWatchApi, type ResourceList } from './createResourceApi.ts';
 import { toSecretObject } from './toSecretObject.ts';
 
-export interface SecretList {
-  items: SecretObject[];
-  resourceVersion: string;
-}
-
-export interface WatchHandle {
-  /** Settles once: null when the server ended the stream cleanly, else what ended it. */
-  readonly ended: Promise<unknown>;
-  abort(): void;
-}
+export type SecretList = ResourceList<SecretObject>;
 
 export interface SecretRef {
   namespace: string;
   name: string;
 }
 
-/** The four calls the source makes, so the supervisor and the recorder can be driven by fakes. */
-export interface SecretsApi {
-  list(signal: AbortSignal): Promise<SecretList>;
-  watch(resourceVersion: string, onEvent: (type: string, object: unknown) => void): WatchHandle;
+/** The calls the source makes on token Secrets, so the supervisor and the recorders can be driven by fakes. */
+export interface SecretsApi extends ListWatchApi<SecretObject> {
   read(ref: SecretRef, signal: AbortSignal): Promise<SecretObject | undefined>;
   /** A JSON merge patch; `metadata.resourceVersion` in it makes the API server refuse a stale write (409). */
   mergePatch(ref: SecretRef, patch: Record<string, unknown>, signal: AbortSignal): Promise<void>;
@@ -53,11 +41,6 @@ export interface SecretsApiOptions {
   watchIdleTimeoutMs: number;
 }
 
-interface SecretListBody {
-  metadata?: { resourceVersion?: string; continue?: string };
-  items?: unknown[];
-}
-
 const resolved = <T>(value: T) => new Observable<T>(Promise.resolve(value));
 
 /** Lets a generated API call be cancelled: client-node takes a signal only through a middleware. */
@@ -76,78 +59,30 @@ function withSignal(signal: AbortSignal, options?: ConfigurationOptions): Config
   };
 }
 
+/** Token Secrets: list and watch on the label selector, plus the reads and patches of the recorders. */
 export function createSecretsApi({
   kubeConfig,
   namespace,
   labelSelector,
-  pageSize = 100,
+  pageSize,
   requestTimeoutMs = 30_000,
   watchTimeoutSeconds,
   watchIdleTimeoutMs,
 }: SecretsApiOptions): SecretsApi {
   const core = kubeConfig.makeApiClient(CoreV1Api);
-  const path =
-    namespace === undefined
-      ? '/api/v1/secrets'
-      : `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets`;
   const bounded = (signal: AbortSignal) => AbortSignal.any([signal, AbortSignal.timeout(requestTimeoutMs)]);
+  const listWatch = createResourceApi({
+    kubeConfig,
+    target: { resource: 'secrets', namespace, labelSelector },
+    toObject: toSecretObject,
+    pageSize,
+    requestTimeoutMs,
+    watchTimeoutSeconds,
+    watchIdleTimeoutMs,
+  });
 
   return {
-    async list(signal) {
-      const items: SecretObject[] = [];
-      let resourceVersion: string;
-      let next: string | undefined;
-      do {
-        const query = new URLSearchParams({ labelSelector, limit: String(pageSize) });
-        if (next !== undefined) query.set('continue', next);
-        const page = (await getJson(kubeConfig, `${path}?${query}`, bounded(signal))) as SecretListBody;
-        for (const item of page.items ?? []) {
-          const secret = toSecretObject(item);
-          if (secret) items.push(secret);
-        }
-        resourceVersion = page.metadata?.resourceVersion ?? '';
-        next = page.metadata?.continue || undefined;
-      } while (next !== undefined);
-      return { items, resourceVersion };
-    },
-
-    watch(resourceVersion, onEvent) {
-      const watcher = new Watch(kubeConfig);
-      // client-node aborts a watch silent for 30 s (a field its typings mark private). The supervisor owns the
-      // idle limit, with injected timers; this one only stays out of its way and backs it up.
-      Object.assign(watcher, { requestTimeoutMs: 2 * watchIdleTimeoutMs });
-      let controller: AbortController | undefined;
-      let over = false;
-      let settle: (value: unknown) => void = () => undefined;
-      const ended = new Promise<unknown>((resolve) => (settle = resolve));
-      const finish = (value: unknown) => {
-        if (over) return;
-        over = true;
-        controller?.abort();
-        settle(value);
-      };
-      const query = {
-        resourceVersion,
-        labelSelector,
-        allowWatchBookmarks: true,
-        timeoutSeconds: watchTimeoutSeconds,
-      };
-      // `done` may run before `watch()` resolves (connection refused), and `watch()` itself rejects when the
-      // credentials cannot be applied: both end this handle exactly once.
-      watcher
-        .watch(
-          path,
-          query,
-          (type, object) => over || onEvent(type, object),
-          (error) => finish(error ?? null),
-        )
-        .then((abort) => {
-          controller = abort;
-          if (over) abort.abort();
-        })
-        .catch(finish);
-      return { ended, abort: () => finish(new DOMException('watch aborted', 'AbortError')) };
-    },
+    ...listWatch,
 
     async read({ namespace: ns, name }, signal) {
       return toSecretObject(

@@ -21,8 +21,12 @@ export interface ApiFailure {
 
 export interface FailureContext {
   verb: 'list' | 'watch' | 'get' | 'patch';
+  /** As `kubectl auth can-i` names it: `secrets`, or `configmaps/cluster-info` for one name. Default secrets. */
+  resource?: string;
   /** undefined: all namespaces. */
   namespace: string | undefined;
+  /** For a write: the flag that turns it off, offered beside the permission it needs. */
+  disableWith?: string;
 }
 
 interface StatusLike {
@@ -85,7 +89,10 @@ function networkCode(error: unknown): string | undefined {
 const clip = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}…` : text);
 
 /** Turns whatever a list, watch, get or patch threw into a failure kind and one clear sentence. */
-export function describeApiFailure(error: unknown, { verb, namespace }: FailureContext): ApiFailure {
+export function describeApiFailure(
+  error: unknown,
+  { verb, resource = 'secrets', namespace, disableWith }: FailureContext,
+): ApiFailure {
   const where = namespace === undefined ? 'in all namespaces' : `in namespace "${namespace}"`;
   const status = statusOf(error);
   if (status?.status === 403) {
@@ -95,13 +102,13 @@ export function describeApiFailure(error: unknown, { verb, namespace }: FailureC
         : `a Role and RoleBinding in namespace "${namespace}"`;
     const needs =
       verb === 'patch'
-        ? 'patch on secrets (or serve with --record-first-fetch=false)'
-        : 'get, list and watch on secrets';
+        ? `patch on ${resource}${disableWith ? ` (or serve with ${disableWith})` : ''}`
+        : `get, list and watch on ${resource}`;
     return {
       kind: 'forbidden',
       status: 403,
       message: clip(
-        `missing RBAC permission: cannot ${verb} secrets ${where}; grant ${needs} with ${grant}` +
+        `missing RBAC permission: cannot ${verb} ${resource} ${where}; grant ${needs} with ${grant}` +
           (status.said ? ` (API server: ${status.said})` : ''),
       ),
     };
@@ -110,14 +117,14 @@ export function describeApiFailure(error: unknown, { verb, namespace }: FailureC
     return {
       kind: 'unauthorized',
       status: 401,
-      message: `the API server rejected the credentials (401 Unauthorized) to ${verb} secrets ${where}; check the service account token or the kubeconfig`,
+      message: `the API server rejected the credentials (401 Unauthorized) to ${verb} ${resource} ${where}; check the service account token or the kubeconfig`,
     };
   }
   if (status?.status === 410) {
     return {
       kind: 'expired',
       status: 410,
-      message: `${verb} secrets ${where}: resource version expired (410 Gone)`,
+      message: `${verb} ${resource} ${where}: resource version expired (410 Gone)`,
     };
   }
   if (status) {
@@ -125,22 +132,22 @@ export function describeApiFailure(error: unknown, { verb, namespace }: FailureC
       kind: 'server',
       status: status.status,
       message: clip(
-        `${verb} secrets ${where} failed with HTTP ${status.status}${status.said ? `: ${status.said}` : ''}`,
+        `${verb} ${resource} ${where} failed with HTTP ${status.status}${status.said ? `: ${status.said}` : ''}`,
       ),
     };
   }
   const { name, cause } = (error ?? {}) as { name?: unknown; cause?: { name?: unknown } };
   // node:http reports an aborted request as an AbortError whose cause is the signal's reason.
   if (name === 'TimeoutError' || (name === 'AbortError' && cause?.name === 'TimeoutError')) {
-    return { kind: 'timeout', message: `${verb} secrets ${where} timed out` };
+    return { kind: 'timeout', message: `${verb} ${resource} ${where} timed out` };
   }
   const code = networkCode(error);
   const reason = code ?? (error instanceof Error ? error.message : String(error));
   if (code !== undefined || error instanceof TypeError) {
     return {
       kind: 'unreachable',
-      message: clip(`cannot reach the API server to ${verb} secrets ${where}: ${reason}`),
+      message: clip(`cannot reach the API server to ${verb} ${resource} ${where}: ${reason}`),
     };
   }
-  return { kind: 'internal', message: clip(`${verb} secrets ${where} failed: ${reason}`) };
+  return { kind: 'internal', message: clip(`${verb} ${resource} ${where} failed: ${reason}`) };
 }

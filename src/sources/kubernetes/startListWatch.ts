@@ -1,16 +1,20 @@
-import type { SourceSink } from '../Source.ts';
 import type { SourceObserver } from '../SourceObserver.ts';
-import type { Backoff } from './createBackoff.ts';
-import type { SecretsApi, WatchHandle } from './createSecretsApi.ts';
-import { describeApiFailure, type ApiFailure } from './describeApiFailure.ts';
-import type { Timers } from './Timers.ts';
 import { applyWatchEvent } from './applyWatchEvent.ts';
+import type { Backoff } from './createBackoff.ts';
 import { createFailureReport } from './createFailureReport.ts';
+import type { ListWatchApi, WatchHandle } from './createResourceApi.ts';
+import { describeApiFailure, type ApiFailure } from './describeApiFailure.ts';
+import type { ListWatchSink } from './ListWatchSink.ts';
+import type { Timers } from './Timers.ts';
 
-export interface ListWatchOptions {
-  api: Pick<SecretsApi, 'list' | 'watch'>;
-  sink: SourceSink;
+export interface ListWatchOptions<T> {
+  api: ListWatchApi<T>;
+  sink: ListWatchSink<T>;
   observer: SourceObserver;
+  /** What is watched, for log lines: `token secrets`, `cluster-info`… */
+  what: string;
+  /** The resource as RBAC names it (`secrets`, `configmaps/cluster-info`), for failure messages. */
+  resource: string;
   /** undefined: all namespaces (for messages only; the api is already scoped). */
   namespace: string | undefined;
   backoff: Backoff;
@@ -20,9 +24,20 @@ export interface ListWatchOptions {
   watchIdleTimeoutMs: number;
   /** A watch closed cleanly sooner than this, having delivered nothing, counts as a failure (no tight loop). */
   minWatchMs?: number;
+  /**
+   * Awaited between the first list and its `replace`: the list itself is not held up, only its application
+   * (the token Secrets wait a bounded moment for the cluster data their templates read).
+   */
+  beforeFirstApply?: (items: readonly T[]) => Promise<void>;
   now: () => number;
   random: () => number;
   timers: Timers;
+}
+
+export interface ListWatchRun {
+  /** Settles once the first list was applied or the first failure reported, whichever comes first. */
+  readonly settled: Promise<void>;
+  stop(): Promise<void>;
 }
 
 type WatchEnd = { failure?: ApiFailure; relist?: boolean };
@@ -32,28 +47,39 @@ type WatchEnd = { failure?: ApiFailure; relist?: boolean };
  * place: it is reported (a repeat of the same failure only counted), then the single restart timer waits
  * the backoff's step. A 410 relists at once; a clean end of the watch re-watches at once.
  */
-export function startListWatch({
+export function startListWatch<T>({
   api,
   sink,
   observer,
+  what,
+  resource,
   namespace,
   backoff,
   relistIntervalMs,
   watchIdleTimeoutMs,
   minWatchMs = 1_000,
+  beforeFirstApply,
   now,
   random,
   timers,
-}: ListWatchOptions): { stop(): Promise<void> } {
+}: ListWatchOptions<T>): ListWatchRun {
   let stopping = false;
+  let applied = false;
+  let settle: () => void = () => undefined;
+  const settled = new Promise<void>((resolve) => (settle = resolve));
+  let markStopped: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (markStopped = resolve));
   let resourceVersion: string | undefined;
   let relistDue = false;
   let relistTimer: unknown;
   let listing: AbortController | undefined;
   let watching: WatchHandle | undefined;
   let wake: (() => void) | undefined;
-  const report = createFailureReport({ observer, namespace, now });
-  const fail = report.failed;
+  const report = createFailureReport({ observer, namespace, watch: what, now });
+  const fail = (failure: ApiFailure) => {
+    report.failed(failure);
+    settle();
+  };
   const healthy = () => {
     backoff.reset();
     report.recovered();
@@ -79,11 +105,14 @@ export function startListWatch({
     listing = new AbortController();
     const list = await api.list(listing.signal);
     listing = undefined;
+    if (!applied && beforeFirstApply) await Promise.race([beforeFirstApply(list.items), stopped]);
     if (stopping) return;
     sink.replace(list.items);
+    applied = true;
+    settle();
     resourceVersion = list.resourceVersion;
     observer.synced?.();
-    observer.info?.('token secrets listed', { count: list.items.length, resourceVersion });
+    observer.info?.(`${what} listed`, { count: list.items.length, resourceVersion });
     healthy();
     relistTimer = timers.setTimeout(
       () => {
@@ -115,7 +144,7 @@ export function startListWatch({
           return;
         }
         try {
-          if (!applyWatchEvent(sink, type, object)) return;
+          if (!applyWatchEvent(sink, type, object, api.toObject)) return;
         } catch (error) {
           fail({ kind: 'internal', message: `applying a ${type} event failed: ${(error as Error).message}` });
           return;
@@ -158,7 +187,7 @@ export function startListWatch({
         healthy();
         return {};
       }
-      const failure = describeApiFailure(status ?? error, { verb: 'watch', namespace });
+      const failure = describeApiFailure(status ?? error, { verb: 'watch', resource, namespace });
       if (failure.kind !== 'expired') return { failure };
       return {
         failure: { ...failure, message: 'the watch resourceVersion expired (410); relisting' },
@@ -176,7 +205,7 @@ export function startListWatch({
         if (!stopping && resourceVersion !== undefined) end = await watch(resourceVersion);
       } catch (error) {
         listing = undefined;
-        end = { failure: describeApiFailure(error, { verb: 'list', namespace }) };
+        end = { failure: describeApiFailure(error, { verb: 'list', resource, namespace }) };
       }
       if (stopping) continue;
       if (!end.failure) {
@@ -194,8 +223,11 @@ export function startListWatch({
 
   const running = run();
   return {
+    settled,
     async stop() {
       stopping = true;
+      markStopped();
+      settle();
       timers.clearTimeout(relistTimer);
       listing?.abort();
       watching?.abort();

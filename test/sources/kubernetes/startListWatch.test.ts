@@ -1,50 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SourceSink } from '../../../src/sources/Source.ts';
 import type { SourceObserver } from '../../../src/sources/SourceObserver.ts';
 import { createBackoff } from '../../../src/sources/kubernetes/createBackoff.ts';
 import type { SecretList, SecretsApi } from '../../../src/sources/kubernetes/createSecretsApi.ts';
+import type { ListWatchSink } from '../../../src/sources/kubernetes/ListWatchSink.ts';
 import { startListWatch } from '../../../src/sources/kubernetes/startListWatch.ts';
-import type { Timers } from '../../../src/sources/kubernetes/Timers.ts';
+import { toSecretObject } from '../../../src/sources/kubernetes/toSecretObject.ts';
 import type { SecretObject } from '../../../src/tokens/SecretObject.ts';
+import { flush, manualClock } from '../../support/manualClock.ts';
 
 // The supervisor alone, driven by a scripted API and a manual clock: every wait it makes is visible.
-
-const flush = async () => {
-  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-};
-
-function manualClock() {
-  let now = 0;
-  let next = 0;
-  const pending = new Map<number, { at: number; ms: number; run: () => void }>();
-  const timers: Timers = {
-    setTimeout(run, ms) {
-      pending.set(++next, { at: now + ms, ms, run });
-      return next;
-    },
-    clearTimeout: (handle) => void pending.delete(handle as number),
-  };
-  return {
-    now: () => now,
-    timers,
-    /** The durations of the timers now pending, shortest first. */
-    waits: () => [...pending.values()].map((p) => p.ms).sort((a, b) => a - b),
-    /** Moves time on, running every timer that falls due on the way (also those set meanwhile), in order. */
-    async advance(ms: number) {
-      const end = now + ms;
-      for (;;) {
-        const [handle, timer] = [...pending].sort((a, b) => a[1].at - b[1].at)[0] ?? [];
-        if (handle === undefined || !timer || timer.at > end) break;
-        pending.delete(handle);
-        now = Math.max(now, timer.at);
-        timer.run();
-        await flush();
-      }
-      now = end;
-      await flush();
-    },
-  };
-}
 
 interface ScriptedWatch {
   from: string;
@@ -56,7 +20,8 @@ interface ScriptedWatch {
 function scriptedApi() {
   const lists: { resolve(list: SecretList): void; reject(error: unknown): void }[] = [];
   const watches: ScriptedWatch[] = [];
-  const api: Pick<SecretsApi, 'list' | 'watch'> = {
+  const api: Pick<SecretsApi, 'list' | 'watch' | 'toObject'> = {
+    toObject: toSecretObject,
     list: (signal) =>
       new Promise((resolve, reject) => {
         lists.push({ resolve, reject });
@@ -95,15 +60,19 @@ afterEach(async () => {
 function start({
   random = () => 1,
   watchIdleTimeoutMs = 90_000,
-}: { random?: () => number; watchIdleTimeoutMs?: number } = {}) {
+  beforeFirstApply,
+}: {
+  random?: () => number;
+  watchIdleTimeoutMs?: number;
+  beforeFirstApply?: (items: readonly SecretObject[]) => Promise<void>;
+} = {}) {
   const clock = manualClock();
   const { api, lists, watches } = scriptedApi();
   const calls: string[] = [];
-  const sink: SourceSink = {
+  const sink: ListWatchSink<SecretObject> = {
     replace: (all) => calls.push(`replace ${all.map((s) => s.metadata.name).join(',')}`),
     upsert: (s) => calls.push(`upsert ${s.metadata.name}@${s.metadata.resourceVersion}`),
-    remove: (ref) => calls.push(`remove ${ref.name}`),
-    cluster: { replace: () => undefined, upsert: () => undefined, remove: () => undefined },
+    remove: (s) => calls.push(`remove ${s.metadata.name}`),
   };
   const reports: string[] = [];
   const observer: SourceObserver = {
@@ -116,6 +85,8 @@ function start({
     api,
     sink,
     observer,
+    what: 'token secrets',
+    resource: 'secrets',
     namespace: 'ns',
     backoff: createBackoff({ random }),
     relistIntervalMs: 600_000,
@@ -123,9 +94,10 @@ function start({
     now: clock.now,
     random,
     timers: clock.timers,
+    beforeFirstApply,
   });
   stop = handle.stop;
-  return { clock, lists, watches, calls, reports, stop: handle.stop };
+  return { clock, lists, watches, calls, reports, stop: handle.stop, settled: handle.settled };
 }
 
 describe('startListWatch', () => {
@@ -276,5 +248,54 @@ describe('startListWatch', () => {
     await waiting.stop();
     await waiting.clock.advance(1_000_000);
     expect([waiting.lists.length, waiting.clock.waits()]).toEqual([1, []]);
+  });
+
+  it('holds the first list until beforeFirstApply resolves (the list itself runs), and only the first', async () => {
+    const held: string[][] = [];
+    let release: () => void = () => undefined;
+    const { clock, lists, watches, calls } = start({
+      random: () => 0.5,
+      watchIdleTimeoutMs: 3_600_000,
+      beforeFirstApply: (items) => {
+        held.push(items.map((s) => s.metadata.name));
+        return new Promise((resolve) => (release = resolve));
+      },
+    });
+    lists[0]?.resolve(list('10', secret('a', '1')));
+    await flush();
+    expect([held, calls, watches.length]).toEqual([[['a']], [], 0]);
+    release();
+    await flush();
+    expect([calls, watches.map((w) => w.from)]).toEqual([['replace a'], ['10']]);
+    await clock.advance(600_000);
+    lists[1]?.resolve(list('20', secret('b', '2')));
+    await flush();
+    expect([held, calls]).toEqual([[['a']], ['replace a', 'replace b']]);
+  });
+
+  it('stop() while the first list is held applies nothing', async () => {
+    const { lists, calls, stop } = start({ beforeFirstApply: () => new Promise(() => undefined) });
+    lists[0]?.resolve(list('10', secret('a', '1')));
+    await flush();
+    await stop();
+    expect(calls).toEqual([]);
+  });
+
+  it('settles at the first list applied, or at the first failure', async () => {
+    const settledAt = async (run: ReturnType<typeof start>) => {
+      let settled = false;
+      void run.settled.then(() => (settled = true));
+      await flush();
+      return settled;
+    };
+    const listing = start();
+    expect(await settledAt(listing)).toBe(false);
+    listing.lists[0]?.resolve(list('10'));
+    expect(await settledAt(listing)).toBe(true);
+    await listing.stop();
+
+    const failing = start();
+    failing.lists[0]?.reject(forbidden());
+    expect(await settledAt(failing)).toBe(true);
   });
 });
