@@ -42,6 +42,10 @@ export const STUB_FLAGS: FlagDefinitions = {
   },
   gzip: { type: 'boolean', help: 'ignition: ask for the gzip body' },
   'pin-hash': { type: 'boolean', help: "ignition: pin the payload's SHA-512 (pools made with --payload)" },
+  advertise: {
+    type: 'boolean',
+    help: 'let the machine post its facts to /advertise at every boot (keeps its token on disk)',
+  },
   'to-secret': {
     type: 'string',
     value: 'NAME',
@@ -63,6 +67,7 @@ const schema = z
     ca: fileName.optional(),
     gzip: z.boolean().default(false),
     'pin-hash': z.boolean().default(false),
+    advertise: z.boolean().default(false),
     'to-secret': secretName.optional(),
     ttl: durationFlag().optional(),
     'key-namespace': keyNamespace,
@@ -94,6 +99,7 @@ export async function runStub(args: readonly string[], context: CommandContext):
     ...(caPem === undefined ? {} : { caPem }),
     gzip: flags.gzip,
     pinHash: flags['pin-hash'],
+    advertise: flags.advertise,
     ...(machine === undefined ? {} : { machine }),
   };
   const api = openKubeApi(flags.kubeconfig, context);

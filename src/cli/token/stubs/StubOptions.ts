@@ -9,6 +9,8 @@ export const StubOptions = z.object({
   caPem: z.string().optional(),
   gzip: z.boolean(),
   pinHash: z.boolean(),
+  /** Leave the files the boot-time advertise unit reads (its URL, the token, the CA): see "Node lifecycle". */
+  advertise: z.boolean().default(false),
   /** Set for a per-machine stub, whose token is a minted JWS and not the pool's token. */
   machine: z.string().optional(),
 });

@@ -24,7 +24,12 @@ const FLAG_OF: Record<string, string> = { ca: '--ca', server: '--server', pinHas
 export function renderStub({ options, token, payload }: RenderStubInput): string {
   try {
     if (options.format === 'cloud-config') {
-      const text = renderCloudConfigStub({ server: options.server, token, caPem: options.caPem });
+      const text = renderCloudConfigStub({
+        server: options.server,
+        token,
+        caPem: options.caPem,
+        advertise: options.advertise,
+      });
       const parsed: unknown = parse(text);
       if (!text.startsWith('#cloud-config\n') || typeof parsed !== 'object' || parsed === null) {
         throw new Error('the rendered cloud-config stub is not a #cloud-config mapping');
@@ -37,6 +42,7 @@ export function renderStub({ options, token, payload }: RenderStubInput): string
       token,
       caPem: options.caPem,
       gzip: options.gzip,
+      advertise: options.advertise,
       pinHash: options.pinHash && payload !== undefined ? payloadPinHash(payload) : undefined,
     });
     const text = `${JSON.stringify(stub, null, 2)}\n`;
