@@ -2,6 +2,9 @@ import { Hono, type Context } from 'hono';
 import type { Logger } from '../log/createLogger.ts';
 import type { Metrics } from '../metrics/createMetrics.ts';
 import type { PayloadStore } from '../store/createPayloadStore.ts';
+import { createMemoryReportStore } from '../machines/createMemoryReportStore.ts';
+import type { MachineReportStore } from '../machines/MachineReportStore.ts';
+import { createAdvertiseRoutes } from './advertise/createAdvertiseRoutes.ts';
 import { createAccessLog } from './accessLog/createAccessLog.ts';
 import { createRequestRecorder } from './accessLog/createRequestRecorder.ts';
 import type { AppEnv } from './AppEnv.ts';
@@ -28,6 +31,8 @@ export interface AppOptions {
   remoteAddress?: (c: Context<AppEnv>) => string;
   onServed?: IgnitionResponderOptions['onServed'];
   onMachineServed?: IgnitionResponderOptions['onMachineServed'];
+  /** Where POST /advertise keeps machine reports; default: in memory. */
+  reports?: MachineReportStore;
 }
 
 const socketAddress = (c: Context<AppEnv>) => c.env?.incoming?.socket.remoteAddress ?? 'unknown';
@@ -47,6 +52,7 @@ export function createHttpHandlers({
   remoteAddress = socketAddress,
   onServed,
   onMachineServed,
+  reports = createMemoryReportStore(),
 }: AppOptions) {
   const errors = createErrorAnswers({ retryAfterSeconds });
   const record = createRequestRecorder({ logger, metrics, logRequests });
@@ -75,6 +81,21 @@ export function createHttpHandlers({
     });
   }
   app.route('/', createHealthRoutes({ isReady, errors }));
+  app.route(
+    '/',
+    createAdvertiseRoutes({
+      authenticate,
+      errors,
+      reports,
+      remoteAddress,
+      onStoreFailed: (error, machine) =>
+        logger.warn({
+          msg: 'machine report not stored; the machine retries',
+          machine,
+          reason: String(error),
+        }),
+    }),
+  );
   app.notFound(() => errors.response('ERR_NOT_FOUND'));
   app.onError((error, c) => {
     logger.error({ msg: 'unhandled error', err: error, route: c.req.path.slice(0, 100) });

@@ -13,6 +13,9 @@ import type { SourceObserver } from '../sources/SourceObserver.ts';
 import { createPayloadStore } from '../store/createPayloadStore.ts';
 import { createObservers } from './createObservers.ts';
 import { createMetricsServer } from './createMetricsServer.ts';
+import { answerMachineList } from '../http/advertise/answerMachineList.ts';
+import { createMemoryReportStore } from '../machines/createMemoryReportStore.ts';
+import type { MachineReportStore } from '../machines/MachineReportStore.ts';
 import { listen, urlOf } from './listen.ts';
 import { createShutdown } from './createShutdown.ts';
 import { loadTls, watchTlsFiles } from './watchTlsFiles.ts';
@@ -56,7 +59,17 @@ export function createKindling({
   const source = makeSource
     ? makeSource(observers.source)
     : createSource(config, { observer: observers.source });
+  // Reports go where the source keeps them once started (Kubernetes: a ConfigMap per machine), else memory.
+  const memoryReports = createMemoryReportStore();
+  const reportsHere = () => source.machineReports ?? memoryReports;
+  const reports: MachineReportStore = {
+    get: (machine) => reportsHere().get(machine),
+    put: (report) => reportsHere().put(report),
+    list: () => reportsHere().list(),
+    remove: (machine) => reportsHere().remove(machine),
+  };
   const { app, answerIgnition, record, errors } = createHttpHandlers({
+    reports,
     store,
     logger,
     metrics,
@@ -102,7 +115,10 @@ export function createKindling({
           intervalMs: tlsPollIntervalMs,
         })
       : undefined;
-  const metricsServer = createMetricsServer({ registry: metrics.registry });
+  const metricsServer = createMetricsServer({
+    registry: metrics.registry,
+    machines: () => answerMachineList(reports),
+  });
   let url = '';
   let metricsUrl = '';
 

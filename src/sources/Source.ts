@@ -1,3 +1,4 @@
+import type { MachineReportStore } from '../machines/MachineReportStore.ts';
 import type { SecretObject } from '../tokens/SecretObject.ts';
 import type { ClusterObject, ClusterRef } from './ClusterObject.ts';
 import type { TokenSecret } from '../tokens/TokenSecret.ts';
@@ -29,6 +30,11 @@ export interface Source {
   /** Starts feeding `sink`; resolves once the source is running, not necessarily loaded. */
   start(sink: SourceSink): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Where machine reports (POST /advertise) are kept, once started: the Kubernetes source keeps a ConfigMap
+   * per machine. Undefined: the server keeps them in memory.
+   */
+  readonly machineReports?: MachineReportStore | undefined;
   /**
    * Called after a token's payload was served (200 or 304). Off the request path and best effort: a source
    * that records first fetches (the Kubernetes one annotates the Secret) queues the work and returns.

@@ -67,6 +67,13 @@ describe('parseServeConfig', () => {
     });
   });
 
+  it('records first fetches and render status on Secrets unless told not to', () => {
+    const kubernetes = ['--source', 'kubernetes', '--plain-http'];
+    expect(parseServeConfig(kubernetes)).toMatchObject({ recordFirstFetch: true, recordStatus: true });
+    expect(parseServeConfig([...kubernetes, '--record-status', 'false']).recordStatus).toBe(false);
+    expect(parseServeConfig(kubernetes, { KINDLING_RECORD_STATUS: 'false' }).recordStatus).toBe(false);
+  });
+
   it.each([
     [['--plain-http'], /source/, /required/],
     [['--source', 'file:/x', '--plain-http'], /source/, /dir:PATH or kubernetes/],

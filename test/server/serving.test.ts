@@ -4,6 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Kindling } from '../../src/server/createKindling.ts';
+import { sampleFacts } from '../machines/sampleFacts.ts';
 import { DEMO_TOKEN, FIXTURES, startKindling } from '../support/startKindling.ts';
 
 let kindling: Kindling | undefined;
@@ -103,6 +104,26 @@ describe('serving over a real socket', () => {
     const response = await raw(`${kindling.url}/ignition`, { headers: { 'x-big': 'a'.repeat(16 * 1024) } });
     expect(response.status).toBe(431);
     expect((await fetch(`${kindling.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('machine reports over real sockets', () => {
+  it('POST /advertise with the demo token stores a report that the metrics port lists', async () => {
+    ({ kindling } = await startKindling());
+    const response = await fetch(`${kindling.url}/advertise`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${DEMO_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(sampleFacts({ hostname: 'demo-node-1' })),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ machine: 'demo-node-1' });
+    const listed = (await (await fetch(`${kindling.metricsUrl}/machines`)).json()) as {
+      machine: string;
+      pool: string;
+    }[];
+    expect(listed).toEqual([expect.objectContaining({ machine: 'demo-node-1', pool: 'workers' })]);
+    // The payload port does not list them: machines must not read each other's facts.
+    expect((await fetch(`${kindling.url}/machines`)).status).toBe(404);
   });
 });
 
