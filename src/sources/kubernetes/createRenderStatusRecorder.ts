@@ -93,13 +93,13 @@ export function createRenderStatusRecorder({
   function want(key: string, status: Status) {
     const current = observed.get(key);
     const last = written.get(key);
-    const sayAlready =
+    const nothingToWrite =
       current === undefined ||
       matches(current, status) ||
       (last !== undefined &&
         last.resourceVersion === current.resourceVersion &&
         matches(last.status, status));
-    if (sayAlready) return void pending.delete(key);
+    if (nothingToWrite) return void pending.delete(key);
     pending.set(key, status);
     schedule();
   }
