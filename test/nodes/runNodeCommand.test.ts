@@ -37,6 +37,15 @@ describe('kindling node / machines: the command line', () => {
     expect(run.stdout).toContain('Facts: arch, cpu.count, cpu.model, memory.gib, gpu.count');
   });
 
+  it.each([
+    ['node', '--help'],
+    ['machines', '-h'],
+  ])('prints the usage for %s %s too', async (group, flag) => {
+    const run = await runCli([group, flag], startFakeKubeApi());
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('kindling node maintenance NAME on');
+  });
+
   it('exits 1 for a node that does not exist', async () => {
     const run = await runCli(['node', 'maintenance', 'ghost', 'on'], startFakeKubeApi());
     expect(run).toMatchObject({ code: 1, stderr: 'kindling: node ghost does not exist\n' });

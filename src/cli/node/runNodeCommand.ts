@@ -56,7 +56,11 @@ export async function runNodeCommand(
       case 'machines label':
         return await runMachinesLabel(args, context);
       case 'node help':
+      case 'node --help':
+      case 'node -h':
       case 'machines help':
+      case 'machines --help':
+      case 'machines -h':
         context.stdout(usage);
         return 0;
       default:
