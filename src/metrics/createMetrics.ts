@@ -72,7 +72,7 @@ export function createMetrics({
   });
   const firstFetchWrites = new Counter({
     name: 'kindling_first_fetch_writes_total',
-    help: 'First-fetch records on token Secrets, by result (written, exists, stale, gone, conflict, failed, dropped).',
+    help: 'First-fetch records (on token Secrets and per-machine token records), by result (written, exists, stale, gone, conflict, failed, dropped).',
     labelNames: ['result'] as const,
     registers,
   });

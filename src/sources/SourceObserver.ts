@@ -11,11 +11,14 @@ export interface SourceObserver {
   reconnect?(): void;
   /**
    * The outcome of one first-fetch record (`written`, `exists`, `stale`, `gone`, `conflict`, `failed`,
-   * `dropped`); `reason` is set when it deserves a log line.
+   * `dropped`); `reason` is set when it deserves a log line. A token Secret's record names the token by its
+   * fingerprint; a per-machine token's by its jti and machine (neither authenticates anyone).
    */
   firstFetchWrite?(
     result: string,
-    detail: { secret: string; tokenFingerprint: string; reason?: string },
+    detail: { secret: string; reason?: string } & (
+      { tokenFingerprint: string } | { jti: string; machine: string }
+    ),
   ): void;
   /**
    * The outcome of one render-status write on a template Secret (`written`, `conflict`, `gone`, `failed`);

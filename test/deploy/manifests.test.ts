@@ -235,6 +235,11 @@ describe.skipIf(skip)('deploy/ (kubectl kustomize)', () => {
       expect(config.shutdownDelayMs).toBeGreaterThan(0);
       // A Service named kindling would otherwise inject KINDLING_SERVICE_HOST… into kindling's own env prefix.
       expect(pod.enableServiceLinks).toBe(false);
+      // The audience per-machine tokens must carry: the in-cluster Service until an overlay names another URL.
+      const service = one(base, 'Service', 'kindling');
+      expect(config.serverUrl).toBe(
+        `https://${service.metadata.name}.${service.metadata.namespace}.svc:${containerPort('https')}`,
+      );
     });
 
     it('probes /healthz (startup, liveness) and /readyz (readiness) over HTTPS on the payload port', () => {

@@ -17,7 +17,7 @@ import type { SecretObject } from '../../src/tokens/SecretObject.ts';
 type Resource = 'secrets' | 'configmaps';
 /** A Secret (`type` set) or a ConfigMap (plain `data`), as stored. */
 type StoredSecret = Pick<SecretObject, 'metadata' | 'type'> & { data: Record<string, string> };
-type Verb = 'list' | 'watch' | 'get' | 'patch';
+type Verb = 'list' | 'watch' | 'get' | 'patch' | 'create';
 type Matcher = (object: StoredSecret) => boolean;
 
 interface Change {
@@ -326,15 +326,42 @@ export async function startFakeApiServer({
     response.end(JSON.stringify(body));
   }
 
-  async function patch(request: IncomingMessage, response: ServerResponse, namespace: string, name: string) {
+  async function bodyOf(request: IncomingMessage): Promise<string> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    const current = secrets.get(key(namespace, name));
-    if (!current) return json(response, 404, status(404, 'NotFound', `secrets "${name}" not found`));
+    return Buffer.concat(chunks).toString();
+  }
+
+  /** POST: 409 AlreadyExists when the name is taken, as the real one. */
+  async function create(
+    request: IncomingMessage,
+    response: ServerResponse,
+    resource: Resource,
+    namespace: string,
+  ) {
+    const body = JSON.parse(await bodyOf(request)) as SecretObject;
+    const name = body.metadata.name;
+    if (secrets.has(key(namespace, name, resource))) {
+      return json(response, 409, status(409, 'AlreadyExists', `${resource} "${name}" already exists`));
+    }
+    put({ ...body, kind: KINDS[resource], metadata: { ...body.metadata, namespace } } as SecretObject);
+    json(response, 201, asEvent(resource, secrets.get(key(namespace, name, resource)) as StoredSecret));
+  }
+
+  async function patch(
+    request: IncomingMessage,
+    response: ServerResponse,
+    resource: Resource,
+    namespace: string,
+    name: string,
+  ) {
+    const text = await bodyOf(request);
+    const current = secrets.get(key(namespace, name, resource));
+    if (!current) return json(response, 404, status(404, 'NotFound', `${resource} "${name}" not found`));
     if (!String(request.headers['content-type']).startsWith('application/merge-patch+json')) {
       return json(response, 415, status(415, 'UnsupportedMediaType', 'only merge patches here'));
     }
-    const body = JSON.parse(Buffer.concat(chunks).toString()) as { metadata?: { resourceVersion?: string } };
+    const body = JSON.parse(text) as { metadata?: { resourceVersion?: string } };
     const precondition = body.metadata?.resourceVersion;
     if (precondition !== undefined && precondition !== current.metadata.resourceVersion) {
       const message = `Operation cannot be fulfilled on secrets "${name}": the object has been modified; please apply your changes to the latest version and try again`;
@@ -342,8 +369,8 @@ export async function startFakeApiServer({
     }
     const patched = mergePatch(current, body) as StoredSecret;
     patched.metadata.resourceVersion = current.metadata.resourceVersion;
-    put(patched);
-    json(response, 200, asEvent('secrets', secrets.get(key(namespace, name)) as StoredSecret));
+    put({ ...patched, kind: KINDS[resource] } as SecretObject);
+    json(response, 200, asEvent(resource, secrets.get(key(namespace, name, resource)) as StoredSecret));
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
@@ -362,11 +389,13 @@ export async function startFakeApiServer({
     const verb: Verb =
       request.method === 'PATCH'
         ? 'patch'
-        : name
-          ? 'get'
-          : url.searchParams.get('watch') === 'true'
-            ? 'watch'
-            : 'list';
+        : request.method === 'POST'
+          ? 'create'
+          : name
+            ? 'get'
+            : url.searchParams.get('watch') === 'true'
+              ? 'watch'
+              : 'list';
     if (!allowed(user, resource, verb, namespace)) {
       const scope = namespace === undefined ? 'at the cluster scope' : `in the namespace "${namespace}"`;
       const message = `${resource} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "" ${scope}`;
@@ -396,7 +425,8 @@ export async function startFakeApiServer({
         ? json(response, 200, asEvent(resource, secret))
         : json(response, 404, status(404, 'NotFound', `${resource} "${name}" not found`));
     }
-    await patch(request, response, namespace ?? 'default', name ?? '');
+    if (verb === 'create') return create(request, response, resource, namespace ?? 'default');
+    await patch(request, response, resource, namespace ?? 'default', name ?? '');
   }
 
   const server = createServer((request, response) => void handle(request, response));

@@ -6,6 +6,7 @@ import {
 } from '../ClusterObject.ts';
 import type { ClusterSink } from '../Source.ts';
 import { secretKey, type SecretObject } from '../../tokens/SecretObject.ts';
+import { LABEL_REVOCATIONS, LABEL_VERIFICATION_KEYS } from '../../cli/token/format/machineRecordsFormat.ts';
 import { createClusterFeeds } from './createClusterFeeds.ts';
 import type { WatchedResource } from './createResourceApi.ts';
 import type { ListWatchSink } from './ListWatchSink.ts';
@@ -26,6 +27,8 @@ export interface ClusterWatchesOptions {
   sink: ClusterSink;
   /** Starts one supervised list/watch; the caller owns the connection, backoff and timers. */
   watch: (target: ClusterWatchTarget, sink: ListWatchSink<ClusterObject>) => ListWatchRun;
+  /** Where the verification-keys and revocations Secrets of per-machine tokens are read: the server's. */
+  machineTokensNamespace: string;
   /** How long, from start, the token Secrets' first list may wait for the cluster data's. */
   firstListWaitMs: number;
   timers: Timers;
@@ -58,18 +61,42 @@ const FIXED: readonly ClusterWatchTarget[] = [
 ];
 
 /**
+ * The Secrets per-machine tokens are checked against, by label, in the server's namespace only (also with
+ * --all-namespaces): whoever could write such a Secret elsewhere could otherwise have their own keys trusted,
+ * and `token rotate-key` and `token revoke --machine` write them there. One watch per label: a label
+ * selector cannot say "this label or that one".
+ */
+function machineTokenTargets(namespace: string): ClusterWatchTarget[] {
+  const labels = [
+    [LABEL_VERIFICATION_KEYS, 'verification-keys secrets'],
+    [LABEL_REVOCATIONS, 'revocations secrets'],
+  ] as const;
+  return labels.map(([label, what]): ClusterWatchTarget => ({
+    kind: 'Secret',
+    resource: 'secrets',
+    namespace,
+    labelSelector: `${label}=true`,
+    what,
+    rbacResource: 'secrets',
+  }));
+}
+
+/**
  * The cluster data templates read: ConfigMap kube-public/cluster-info and the bootstrap-token Secrets of
- * kube-system, each one list/watch; plus one list/watch per further Secret a template names (a certificate
- * key), by field selector on its name, for as long as some template names it. Per-name watches rather than a
+ * kube-system, each one list/watch; the per-machine tokens' keys and revocations (machineTokenTargets);
+ * plus one list/watch per further Secret a template names (a certificate key), by field selector on its
+ * name, for as long as some template names it. Per-name watches rather than a
  * GET per relist: a rotated certificate key is served as fast as any other change, by the same supervisor,
  * and there are only ever a few (control-plane templates).
  */
 export function createClusterWatches({
   sink,
   watch,
+  machineTokensNamespace,
   firstListWaitMs,
   timers,
 }: ClusterWatchesOptions): ClusterWatches {
+  const fixed = [...FIXED, ...machineTokenTargets(machineTokensNamespace)];
   const feeds = createClusterFeeds(sink);
   const runs = new Map<string, { id: string; run: ListWatchRun }>();
   const stopping = new Set<Promise<void>>();
@@ -89,7 +116,7 @@ export function createClusterWatches({
 
   function reconcile() {
     if (stopped) return;
-    const wanted = new Map<string, ClusterWatchTarget>(FIXED.map((target) => [targetKey(target), target]));
+    const wanted = new Map<string, ClusterWatchTarget>(fixed.map((target) => [targetKey(target), target]));
     for (const { targets } of named.values()) {
       for (const target of targets) wanted.set(targetKey(target), target);
     }
@@ -155,5 +182,5 @@ function nameTarget(ref: ClusterRef): ClusterWatchTarget {
 }
 
 function targetKey(target: ClusterWatchTarget): string {
-  return `${target.kind}/${target.namespace ?? '*'}?${target.fieldSelector ?? ''}`;
+  return `${target.kind}/${target.namespace ?? '*'}?${target.fieldSelector ?? ''}&${target.labelSelector ?? ''}`;
 }

@@ -1,3 +1,6 @@
+import { createKubernetesReportStore } from '../../machines/createKubernetesReportStore.ts';
+import type { MachineReportStore } from '../../machines/MachineReportStore.ts';
+import { createKubeApi } from '../../nodes/api/createKubeApi.ts';
 import type { StoreObserver } from '../../store/StoreObserver.ts';
 import { DEFAULT_SELECTOR } from '../../tokens/labels.ts';
 import type { Source } from '../Source.ts';
@@ -5,6 +8,7 @@ import type { SourceObserver } from '../SourceObserver.ts';
 import { createBackoff, type BackoffOptions } from './createBackoff.ts';
 import { createClusterWatches, type ClusterWatches } from './createClusterWatches.ts';
 import { createFirstFetchRecorder, type FirstFetchRecorder } from './createFirstFetchRecorder.ts';
+import { createMachineFetchRecorder, type MachineFetchRecorder } from './createMachineFetchRecorder.ts';
 import { createRenderStatusRecorder, type RenderStatusRecorder } from './createRenderStatusRecorder.ts';
 import { createResourceApi } from './createResourceApi.ts';
 import { createSecretsApi } from './createSecretsApi.ts';
@@ -18,13 +22,18 @@ import { toClusterObject } from './toClusterObject.ts';
 export interface KubernetesSourceOptions {
   /** Loads the credentials; called by `start()`, so a missing kubeconfig fails the start, not the build. */
   connect: () => KubeConnection;
-  /** The namespace to watch; default: the pod's own, else `kindling`. */
+  /**
+   * The namespace to watch; default: the pod's own, else `kindling`. It is the server's namespace too,
+   * where per-machine tokens' keys, revocations and first fetches, and machine reports, are kept.
+   */
   namespace?: string | undefined;
+  /** Token Secrets from every namespace; the server's namespace is still the pod's own (else `kindling`). */
   allNamespaces?: boolean;
   selector?: string;
   observer?: SourceObserver;
   relistIntervalMs?: number;
   watchIdleTimeoutMs?: number;
+  /** Record first fetches: on token Secrets, and of per-machine tokens in `kindling-machines-<pool>`. */
   recordFirstFetch?: boolean;
   /** Write each template Secret's render status and config hash back on it. */
   recordStatus?: boolean;
@@ -44,7 +53,9 @@ export interface KubernetesSourceOptions {
 /**
  * Token Secrets from the API server: a paginated list, then a watch from its resourceVersion, under a
  * supervisor that restarts either after any failure (see startListWatch.ts); beside it, the same for the
- * cluster data templates read (see createClusterWatches.ts). Each replica watches on its own.
+ * cluster data templates read and the per-machine tokens' keys and revocations (see createClusterWatches.ts).
+ * Each replica watches on its own. Per-machine tokens' first fetches and machine reports are written in the
+ * server's namespace (createMachineFetchRecorder.ts, createKubernetesReportStore.ts).
  */
 export function createKubernetesSource({
   connect,
@@ -72,6 +83,8 @@ export function createKubernetesSource({
   let supervisor: ListWatchRun | undefined;
   let cluster: ClusterWatches | undefined;
   let recorder: FirstFetchRecorder | undefined;
+  let machineRecorder: MachineFetchRecorder | undefined;
+  let reports: MachineReportStore | undefined;
   let status: RenderStatusRecorder | undefined;
   // The store is built before the source starts: its verdicts reach the recorder once there is one.
   const storeObserver: StoreObserver = {
@@ -87,7 +100,8 @@ export function createKubernetesSource({
     ...(recordStatus ? { storeObserver } : {}),
     async start(sink) {
       const connection = connect();
-      const watched = allNamespaces ? undefined : (namespace ?? connection.namespace ?? 'kindling');
+      const own = namespace ?? connection.namespace ?? 'kindling';
+      const watched = allNamespaces ? undefined : own;
       scope = watched === undefined ? 'all namespaces' : `namespace ${watched}`;
       observer.info?.('kubernetes source', {
         credentials: connection.credentials,
@@ -121,6 +135,7 @@ export function createKubernetesSource({
       // Started first, so that their first lists usually land before the token Secrets' one.
       const clusterData = createClusterWatches({
         sink: sink.cluster,
+        machineTokensNamespace: own,
         firstListWaitMs: clusterDataWaitMs,
         timers,
         watch: (target, feed) =>
@@ -137,6 +152,13 @@ export function createKubernetesSource({
       cluster = clusterData;
       const api = createSecretsApi({ ...http, namespace: watched, labelSelector: selector });
       recorder = recordFirstFetch ? createFirstFetchRecorder({ api, observer, now }) : undefined;
+      machineRecorder = recordFirstFetch
+        ? createMachineFetchRecorder({ api, namespace: own, observer, now })
+        : undefined;
+      reports = createKubernetesReportStore({
+        api: createKubeApi({ kubeConfig: connection.kubeConfig, timeoutMs: requestTimeoutMs }),
+        namespace: own,
+      });
       status = recordStatus ? createRenderStatusRecorder({ api, observer, now, timers }) : undefined;
       const taps: SecretTap[] = [clusterData, ...(recorder ? [recorder] : []), ...(status ? [status] : [])];
       supervisor = supervise({
@@ -153,13 +175,20 @@ export function createKubernetesSource({
         },
       });
     },
+    get machineReports() {
+      return reports;
+    },
     recordFetch(secret, tokenHash, remoteAddress) {
       recorder?.record(secret, tokenHash, remoteAddress);
+    },
+    recordMachineFetch(pool, jti, machine, remoteAddress) {
+      machineRecorder?.record(pool, jti, machine, remoteAddress);
     },
     async stop() {
       await supervisor?.stop();
       await cluster?.stop();
       await recorder?.stop();
+      await machineRecorder?.stop();
       await status?.stop();
     },
   };

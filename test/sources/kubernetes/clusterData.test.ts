@@ -100,14 +100,15 @@ describe('cluster data (fake API server)', () => {
     expect(lists('/api/v1/namespaces/kube-system/secrets').map((q) => q.get('fieldSelector'))).toContain(
       byName,
     );
-    await waitFor(() => api.openWatches() === 4, { what: 'the per-name watch beside the other three' });
+    // Beside the token Secrets', cluster-info's, the bootstrap tokens', the machine-token keys' and revocations'.
+    await waitFor(() => api.openWatches() === 6, { what: 'the per-name watch beside the other five' });
 
     api.put(key('b'));
     await waitFor(async () => (await getIgnition(server.kindling.url, token)).body.includes('b'.repeat(64)), {
       what: 'the new certificate key served',
     });
     api.put(templateSecret({ namespace: 'ns', token }));
-    await waitFor(() => api.openWatches() === 3, { what: 'the per-name watch closed' });
+    await waitFor(() => api.openWatches() === 5, { what: 'the per-name watch closed' });
   });
 
   it('waits for the cluster data at most the bound: a stalled cluster-info list delays readiness, no more', async () => {

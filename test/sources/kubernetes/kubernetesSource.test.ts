@@ -82,7 +82,11 @@ describe('kubernetes source (fake API server)', () => {
   it('lists in pages, watches with bookmarks and a server timeout, and re-watches from the bookmark', async () => {
     for (const name of ['a', 'b', 'c', 'd', 'e']) put({ name, token: randomUUID() });
     await serve({ pageSize: 2, watchIdleTimeoutMs: 1_500 });
-    const tokenSecrets = () => api.requests.filter((r) => r.path === TOKEN_SECRETS);
+    // Not the per-machine tokens' keys and revocations, watched in the same namespace by other labels.
+    const tokenSecrets = () =>
+      api.requests.filter(
+        (r) => r.path === TOKEN_SECRETS && r.query.get('labelSelector') === 'kindling.dev/token-secret=true',
+      );
     const lists = () => tokenSecrets().filter((r) => r.query.get('watch') !== 'true');
     const watches = () => tokenSecrets().filter((r) => r.query.get('watch') === 'true');
     await waitFor(() => watches().length >= 1, { what: 'a watch' });
@@ -229,8 +233,9 @@ describe('kubernetes source (fake API server)', () => {
   it('leaves no watch open after shutdown', async () => {
     put({ name: 'a', token: randomUUID() });
     const server = await serve();
-    // The token Secrets', cluster-info's and the bootstrap-token Secrets'.
-    await waitFor(() => api.openWatches() === 3, { what: 'the watches' });
+    // The token Secrets', cluster-info's, the bootstrap-token Secrets', the verification keys' and the
+    // revocations'.
+    await waitFor(() => api.openWatches() === 5, { what: 'the watches' });
     await server.stop();
     await waitFor(() => api.openWatches() === 0, { what: 'the watch closed' });
   });

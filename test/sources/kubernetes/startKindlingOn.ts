@@ -7,7 +7,11 @@ import {
 } from '../../../src/sources/kubernetes/createKubernetesSource.ts';
 import { captureLogger } from '../../support/captureLogger.ts';
 
-export type KindlingOnOptions = Omit<KubernetesSourceOptions, 'connect' | 'observer'> & { namespace: string };
+export type KindlingOnOptions = Omit<KubernetesSourceOptions, 'connect' | 'observer'> & {
+  namespace: string;
+  /** More `kindling serve` flags (`--server-url` for per-machine tokens). */
+  args?: string[];
+};
 
 export interface KindlingOn {
   kindling: Kindling;
@@ -23,11 +27,12 @@ export interface KindlingOn {
 /** A whole kindling server whose source watches the API server `kubeConfig` points at. */
 export async function startKindlingOn(
   kubeConfig: KubeConfig,
-  { namespace, ...options }: KindlingOnOptions,
+  { namespace, args = [], ...options }: KindlingOnOptions,
 ): Promise<KindlingOn> {
   const config = parseServeConfig([
     ...['--source', 'kubernetes', '--namespace', namespace, '--plain-http', '--log-requests', 'false'],
     ...['--listen', '127.0.0.1:0', '--metrics-listen', '127.0.0.1:0', '--rate-limit-burst', '1000000'],
+    ...args,
   ]);
   const log = captureLogger();
   const kindling = createKindling({
