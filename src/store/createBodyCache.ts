@@ -35,7 +35,11 @@ function sizeOf(entry: Entry, payload: StoredPayload): number {
 
 function build(payload: StoredPayload, version: SpecVersion | undefined): Entry {
   if (version === undefined || payload.version === undefined || version === payload.version) {
-    return prepareBody(payload.bytes, { format: payload.format, version: payload.version });
+    return prepareBody(payload.bytes, {
+      format: payload.format,
+      version: payload.version,
+      sha256: payload.contentHash,
+    });
   }
   try {
     const config = JSON.parse(payload.bytes.toString('utf8'));
@@ -78,7 +82,11 @@ export function createBodyCache({ maxBytes }: { maxBytes: number }): BodyCache {
       versions.set(payload.contentHash, versions.get(payload.contentHash) ?? new Set());
       gzip(bytes, GZIP_OPTIONS, (error, compressed) => {
         if (error || !versions.has(payload.contentHash) || cache.has(keyOf(payload, version))) return;
-        keep(payload, version, prepareBody(bytes, { format, version, gzip: compressed }));
+        keep(
+          payload,
+          version,
+          prepareBody(bytes, { format, version, gzip: compressed, sha256: payload.contentHash }),
+        );
       });
     },
     forget(payload) {

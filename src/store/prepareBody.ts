@@ -35,13 +35,23 @@ export function prepareBody(
     format,
     version,
     gzip = gzipSync(identity, GZIP_OPTIONS),
-  }: { format: PayloadFormat; version: SpecVersion | undefined; gzip?: Buffer },
+    sha256,
+  }: {
+    format: PayloadFormat;
+    version: SpecVersion | undefined;
+    gzip?: Buffer;
+    /** The identity bytes' SHA-256 (hex) when already known (a stored payload's content hash). */
+    sha256?: string;
+  },
 ): PreparedBody {
   const contentType =
     format === 'ignition'
       ? `application/vnd.coreos.ignition+json;version=${version}`
       : 'text/cloud-config; charset=utf-8';
-  const digest = createHash('sha256').update(identity).digest('base64url');
+  const digest =
+    sha256 === undefined
+      ? createHash('sha256').update(identity).digest('base64url')
+      : Buffer.from(sha256, 'hex').toString('base64url');
   return {
     version,
     identity: represent(identity, `"${digest}"`, contentType),

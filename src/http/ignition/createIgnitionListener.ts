@@ -12,8 +12,8 @@ function routeOf(url: string): (typeof ROUTES)[number] | undefined {
 }
 
 /**
- * The boot-storm path: GET and HEAD /ignition and /cloud-config answered straight on `node:http`, writing prepared headers and
- * bytes, with no Request/Response objects in between. Everything else goes to the Hono app. The answer itself
+ * The boot-storm path: GET and HEAD /ignition and /cloud-config answered straight on `node:http`, writing
+ * prepared headers and bytes, with no Request/Response objects in between. Everything else goes to the Hono app. The answer itself
  * comes from the same responder the app uses, so the app's tests cover its logic.
  *
  * A per-machine token's answer is a promise: written when it settles. If it rejects (a bug), the client gets
