@@ -7,14 +7,14 @@ const TOKEN = "[!#$%&'*+\\-.0-9A-Z^_`a-z{|}~]";
 const TOKEN_BUT_PERCENT = "[!#$&'*+\\-.0-9A-Z^_`a-z{|}~]";
 const MEDIA_TYPE = `(?:[xX]-${TOKEN}*|(?:text|image|audio|video|application|message|multipart)${TOKEN}*)/${TOKEN}*`;
 // Unquoted values are %-unescaped by the decoder; quoted ones may hold any ASCII but an unescaped quote.
-// Loops are unrolled so that no group repeats once per character (see BASE64 below).
+// Loops are unrolled so that no group repeats once per character: data URLs run to megabytes.
 const UNQUOTED = `(?=[^;,])${TOKEN_BUT_PERCENT}*(?:%[0-9A-Fa-f]{2}${TOKEN_BUT_PERCENT}*)*`;
 const QUOTED_CHAR = '[\\x00-\\x21\\x23-\\x5b\\x5d-\\x7f]';
 const QUOTED = `"${QUOTED_CHAR}*(?:\\\\[\\x00-\\x7f]${QUOTED_CHAR}*)*"`;
 const PARAMETER = `;${TOKEN}+=(?:${UNQUOTED}|${QUOTED})`;
 const HEADER = new RegExp(`^data:(?:${MEDIA_TYPE})?(?:${PARAMETER})*(;base64)?,`);
-// Plain character classes only: data URLs run to megabytes, and a repeated group would overflow the stack.
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+// What atob() forgives and Go's strict base64 decoder does not: ASCII whitespace anywhere.
+const ASCII_WHITESPACE = /[\t\n\f\r ]/;
 // Printable ASCII minus RFC 2396 delimiters and "unwise" characters; "%" must start a valid escape.
 const URL_DATA = /^[!$%&-;=?-Z_a-z~]*$/;
 const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
@@ -24,5 +24,19 @@ export function isValidDataUrl(url: string): boolean {
   if (header === null) return false;
   const data = url.slice(header[0].length);
   if (header[1] === undefined) return URL_DATA.test(data) && !BAD_ESCAPE.test(data);
-  return data.length % 4 === 0 && BASE64.test(data);
+  return data.length % 4 === 0 && !ASCII_WHITESPACE.test(data) && decodesAsBase64(data);
+}
+
+/**
+ * Padded standard base64, checked by the runtime's native decoder: data URLs run to megabytes (a payload's
+ * files), where a regular expression costs several times more. Padding and the alphabet are atob()'s own
+ * rules; its leniency on whitespace and missing padding is ruled out by the caller.
+ */
+function decodesAsBase64(data: string): boolean {
+  try {
+    atob(data);
+    return true;
+  } catch {
+    return false;
+  }
 }
