@@ -34,12 +34,23 @@ interface FileState {
  * payloads are held once (by the store), not twice. Cluster objects stay whole: they are small, and the
  * cluster data compares contents.
  */
+const LIGHT = new WeakSet<object>();
+
+function lightenOne(entry: FileObject): FileObject {
+  const secret = entry.object as Partial<SecretObject> | null;
+  if (secret === null || typeof secret !== 'object' || isClusterObject(secret)) return entry;
+  const light = { ...secret, data: undefined, stringData: undefined };
+  LIGHT.add(light);
+  return { where: entry.where, object: light };
+}
+
 function lighten(objects: FileObject[]): FileObject[] {
-  return objects.map(({ where, object }) => {
-    const secret = object as Partial<SecretObject> | null;
-    if (secret === null || typeof secret !== 'object' || isClusterObject(secret)) return { where, object };
-    return { where, object: { ...secret, data: undefined, stringData: undefined } };
-  });
+  return objects.map(lightenOne);
+}
+
+/** Templates are small and read cluster data: they wait for the full pass, by which all cluster data is in. */
+function holdsTemplate(secret: Partial<SecretObject>): boolean {
+  return secret.data?.template !== undefined || secret.stringData?.template !== undefined;
 }
 
 /**
@@ -68,7 +79,10 @@ export function createDirectorySource({
   // What the sink holds, as `key` → resourceVersion: a light Secret may be handed over only under these.
   let handed = new Map<string, string | undefined>();
 
-  async function readChanged(names: string[], { force = false }: { force?: boolean } = {}) {
+  async function readChanged(
+    names: string[],
+    { force = false, onRead }: { force?: boolean; onRead?: (name: string) => void } = {},
+  ) {
     for (const name of names) {
       const file = join(path, name);
       try {
@@ -79,6 +93,7 @@ export function createDirectorySource({
         if (unchanged && !force) continue;
         try {
           files.set(name, { stamp, objects: readSecretFile(name, await readFile(file, 'utf8')), full: true });
+          onRead?.(name);
           failed.delete(name);
         } catch (error) {
           failed.set(name, stamp);
@@ -134,19 +149,47 @@ export function createDirectorySource({
           continue;
         }
         byKey.set(key, where);
-        if (!files.get(name)?.full && handed.get(key) !== secret.metadata.resourceVersion) stale.add(name);
+        if (LIGHT.has(secret) && handed.get(key) !== secret.metadata.resourceVersion) stale.add(name);
         secrets.push(secret as SecretObject);
       }
     }
     return { secrets, cluster, stale };
   }
 
+  /**
+   * The first load hands each file's payload Secrets (and cluster data) to the sink as soon as the file is
+   * read, then drops their data: a thousand payloads are never all held twice while loading. Files come in
+   * name order, so the first definition of a Secret wins, as in `collect`, which then reports duplicates.
+   */
+  function streamFile(name: string) {
+    const state = files.get(name);
+    if (!state || !sink) return;
+    state.objects = state.objects.map((entry) => {
+      const object = entry.object as Partial<SecretObject> | null;
+      if (object === null || typeof object !== 'object') return entry;
+      if (isClusterObject(object)) {
+        sink?.cluster.upsert(object);
+        return entry;
+      }
+      const { metadata } = object;
+      if (object.kind !== undefined && object.kind !== 'Secret') return entry;
+      if (typeof metadata?.name !== 'string' || !selected(metadata.labels) || holdsTemplate(object))
+        return entry;
+      const key = secretKey(metadata);
+      if (handed.has(key)) return entry;
+      sink?.upsert(object as SecretObject);
+      handed.set(key, metadata.resourceVersion);
+      return lightenOne(entry);
+    });
+  }
+
   async function scanOnce() {
-    const names = (await readdir(path)).filter((name) => !name.startsWith('.') && READABLE.test(name));
+    const names = (await readdir(path)).filter((name) => !name.startsWith('.') && READABLE.test(name)).sort();
     const present = new Set(names);
     for (const name of [...files.keys()]) if (!present.has(name)) files.delete(name);
     for (const name of [...failed.keys()]) if (!present.has(name)) failed.delete(name);
-    await readChanged(names);
+    const firstLoad = files.size === 0 && handed.size === 0;
+    await readChanged(names, firstLoad ? { onRead: streamFile } : {});
     let collected = collect();
     if (collected.stale.size > 0) {
       // A Secret the sink does not hold yet comes from a file whose data was dropped: read it again.
