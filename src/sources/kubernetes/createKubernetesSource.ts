@@ -120,7 +120,7 @@ export function createKubernetesSource({
       };
       const supervise = <T>(
         options: Pick<ListWatchOptions<T>, 'api' | 'sink' | 'what' | 'resource' | 'namespace'> &
-          Partial<Pick<ListWatchOptions<T>, 'observer' | 'beforeFirstApply'>>,
+          Partial<Pick<ListWatchOptions<T>, 'observer' | 'beforeFirstApply' | 'applyEarly'>>,
       ) =>
         startListWatch<T>({
           observer,
@@ -167,6 +167,12 @@ export function createKubernetesSource({
         what: 'token secrets',
         resource: 'secrets',
         namespace: watched,
+        // Payload Secrets (the large ones) go to the store page by page; templates are small and wait for
+        // the cluster data they read, below.
+        applyEarly: {
+          accepts: (secret) => secret.data?.template === undefined,
+          lighten: (secret) => ({ ...secret, data: undefined, stringData: undefined }),
+        },
         async beforeFirstApply(secrets) {
           // The certificate-key Secrets these templates name are watched from now on: wait for them too.
           clusterData.seenAll(secrets);

@@ -25,7 +25,8 @@ export interface WatchHandle {
 
 /** What the list/watch supervisor calls, so it can be driven by a fake. */
 export interface ListWatchApi<T> {
-  list(signal: AbortSignal): Promise<ResourceList<T>>;
+  /** Every page; `eachPage` may apply a page's items as they arrive and return what the list keeps of them. */
+  list(signal: AbortSignal, eachPage?: (items: T[]) => T[]): Promise<ResourceList<T>>;
   watch(resourceVersion: string, onEvent: (type: string, object: unknown) => void): WatchHandle;
   /** The slice of a list item or event object that is kept; undefined for what is not one. */
   toObject(object: unknown): T | undefined;
@@ -76,7 +77,7 @@ export function createResourceApi<T>({
   return {
     toObject,
 
-    async list(signal) {
+    async list(signal, eachPage) {
       const items: T[] = [];
       let resourceVersion: string;
       let next: string | undefined;
@@ -84,10 +85,13 @@ export function createResourceApi<T>({
         const query = new URLSearchParams({ ...selectors, limit: String(pageSize) });
         if (next !== undefined) query.set('continue', next);
         const page = (await getJson(kubeConfig, `${path}?${query}`, bounded(signal))) as ListBody;
+        const objects: T[] = [];
         for (const item of page.items ?? []) {
           const object = toObject(item);
-          if (object) items.push(object);
+          if (object) objects.push(object);
         }
+        // Applied page by page when the caller asks: a page is freed before the next is fetched.
+        items.push(...(eachPage ? eachPage(objects) : objects));
         resourceVersion = page.metadata?.resourceVersion ?? '';
         next = page.metadata?.continue || undefined;
       } while (next !== undefined);

@@ -29,6 +29,13 @@ export interface ListWatchOptions<T> {
    * (the token Secrets wait a bounded moment for the cluster data their templates read).
    */
   beforeFirstApply?: (items: readonly T[]) => Promise<void>;
+  /**
+   * Items applied as their list page arrives, before the list is complete, and kept only in the light form
+   * `lighten` gives them for the final `replace` (which then finds them held already). For large objects
+   * that need nothing else first: a thousand payloads are never all held twice, and fetching overlaps
+   * applying.
+   */
+  applyEarly?: { accepts(item: T): boolean; lighten(item: T): T };
   now: () => number;
   random: () => number;
   timers: Timers;
@@ -59,6 +66,7 @@ export function startListWatch<T>({
   watchIdleTimeoutMs,
   minWatchMs = 1_000,
   beforeFirstApply,
+  applyEarly,
   now,
   random,
   timers,
@@ -103,7 +111,16 @@ export function startListWatch<T>({
     relistDue = false;
     timers.clearTimeout(relistTimer);
     listing = new AbortController();
-    const list = await api.list(listing.signal);
+    const list = await api.list(
+      listing.signal,
+      applyEarly &&
+        ((items) =>
+          items.map((item) => {
+            if (!applyEarly.accepts(item)) return item;
+            sink.upsert(item);
+            return applyEarly.lighten(item);
+          })),
+    );
     listing = undefined;
     if (!applied && beforeFirstApply) await Promise.race([beforeFirstApply(list.items), stopped]);
     if (stopping) return;
