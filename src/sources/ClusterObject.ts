@@ -1,4 +1,4 @@
-import { REVOCATIONS_SECRET_TYPE } from '../tokens/jws/revocationsFormat.ts';
+import { REVOCATIONS_SECRET_TYPE } from '../tokens/machineRecordsFormat.ts';
 import { VERIFICATION_KEYS_SECRET_TYPE } from '../tokens/jws/signingKeyFormat.ts';
 
 /**

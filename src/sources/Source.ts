@@ -43,7 +43,7 @@ export interface Source {
   /**
    * Called after a per-machine token's payload was served (200 or 304), at every such answer: the source
    * keeps the first per machine token. Off the request path and best effort, as `recordFetch`. The record
-   * (format v1, src/cli/token/format/machineRecordsFormat.ts, read by `token list --pool`): in the Secret
+   * (format v1, src/tokens/machineRecordsFormat.ts, read by `token list --pool`): in the Secret
    * `kindling-machines-<pool>` of the server's namespace, data key `<jti>.first-fetch` = base64 of the JSON
    * `{"at": "<RFC 3339>", "from": "<address, IPv4-mapped IPv6 written as IPv4>"}`, written once (a JSON
    * merge patch of that key alone, so that writers of other keys never collide). The directory source does

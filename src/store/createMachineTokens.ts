@@ -7,7 +7,7 @@ import {
   type MachineTokenVerifier,
 } from '../tokens/jws/createMachineTokenVerifier.ts';
 import { readSigningKeySecret } from '../tokens/jws/readSigningKeySecret.ts';
-import { REVOCATIONS_SECRET_TYPE } from '../tokens/jws/revocationsFormat.ts';
+import { REVOCATIONS_SECRET_TYPE } from '../tokens/machineRecordsFormat.ts';
 import { VERIFICATION_KEYS_SECRET_TYPE } from '../tokens/jws/signingKeyFormat.ts';
 import { secretKey } from '../tokens/SecretObject.ts';
 import type { StoreObserver } from './StoreObserver.ts';

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { randomUUID } from 'node:crypto';
 import { createMachineTokenRevoker } from '../../src/cli/node/createMachineTokenRevoker.ts';
-import { encodeRecord } from '../../src/cli/token/format/machineRecordsFormat.ts';
+import { encodeRecord } from '../../src/tokens/machineRecordsFormat.ts';
 import { createKubeApi as createTokenKubeApi } from '../../src/cli/token/kube/createKubeApi.ts';
 import { readRevocations } from '../../src/cli/token/machines/revocationList.ts';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';

@@ -8,8 +8,6 @@ import { createDirectorySource } from '../../src/sources/directory/createDirecto
 import { createPayloadStore } from '../../src/store/createPayloadStore.ts';
 import type { StoreObserver } from '../../src/store/StoreObserver.ts';
 import { createSigningKey, type SigningKey } from '../../src/tokens/jws/createSigningKey.ts';
-import { REVOCATIONS_SECRET_TYPE } from '../../src/tokens/jws/revocationsFormat.ts';
-import * as cliFormat from '../../src/cli/token/format/machineRecordsFormat.ts';
 import {
   AUDIENCE,
   bootstrapToken,
@@ -62,10 +60,6 @@ function templateSetup(options: { machineRenderingsMax?: number } = {}) {
 }
 
 describe('the format the CLI writes', () => {
-  it('names the revocations Secret type as the server reads it', () => {
-    expect(REVOCATIONS_SECRET_TYPE).toBe(cliFormat.REVOCATIONS_SECRET_TYPE);
-  });
-
   it('makes the keys and revocations Secrets cluster objects, in any namespace', () => {
     expect(isClusterObject(keysSecret(key))).toBe(true);
     expect(

@@ -2,7 +2,7 @@ import type { MachineReportStore } from '../../machines/MachineReportStore.ts';
 import type { KubeApi } from '../../nodes/api/KubeApi.ts';
 import { createSecretRevoker } from '../../nodes/createSecretRevoker.ts';
 import type { MachineTokenRevoker } from '../../nodes/MachineTokenRevoker.ts';
-import { REVOCATIONS_SECRET_NAME } from '../token/format/machineRecordsFormat.ts';
+import { REVOCATIONS_SECRET_NAME } from '../../tokens/machineRecordsFormat.ts';
 import type { KubeApi as TokenKubeApi } from '../token/kube/createKubeApi.ts';
 import { listMachineTokens } from '../token/machines/machineRegistry.ts';
 import { revokeTokens } from '../token/machines/revocationList.ts';

@@ -6,7 +6,7 @@ import {
 } from '../ClusterObject.ts';
 import type { ClusterSink } from '../Source.ts';
 import { secretKey, type SecretObject } from '../../tokens/SecretObject.ts';
-import { LABEL_REVOCATIONS, LABEL_VERIFICATION_KEYS } from '../../cli/token/format/machineRecordsFormat.ts';
+import { LABEL_REVOCATIONS, LABEL_VERIFICATION_KEYS } from '../../tokens/machineRecordsFormat.ts';
 import { createClusterFeeds } from './createClusterFeeds.ts';
 import type { WatchedResource } from './createResourceApi.ts';
 import type { ListWatchSink } from './ListWatchSink.ts';

@@ -3,7 +3,7 @@ import {
   FIRST_FETCH_SUFFIX,
   machineTokensSecretName,
   type FirstFetchRecord,
-} from '../../cli/token/format/machineRecordsFormat.ts';
+} from '../../tokens/machineRecordsFormat.ts';
 import type { SourceObserver } from '../SourceObserver.ts';
 import type { SecretRef, SecretsApi } from './createSecretsApi.ts';
 import { describeApiFailure } from './describeApiFailure.ts';

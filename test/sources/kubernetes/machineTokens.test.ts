@@ -5,7 +5,7 @@ import {
   LABEL_REVOCATIONS,
   LABEL_VERIFICATION_KEYS,
   MACHINE_TOKENS_SECRET_TYPE,
-} from '../../../src/cli/token/format/machineRecordsFormat.ts';
+} from '../../../src/tokens/machineRecordsFormat.ts';
 import type { ClusterObject } from '../../../src/sources/ClusterObject.ts';
 import { createSigningKey, type SigningKey } from '../../../src/tokens/jws/createSigningKey.ts';
 import type { SecretObject } from '../../../src/tokens/SecretObject.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CommandContext } from '../CommandContext.ts';
 import { usageError } from '../CommandError.ts';
-import { REVOCATIONS_SECRET_NAME } from '../format/machineRecordsFormat.ts';
+import { REVOCATIONS_SECRET_NAME } from '../../../tokens/machineRecordsFormat.ts';
 import { rfc3339 } from '../format/timeFormat.ts';
 import { CLUSTER_FLAGS, clusterFlags, machineName, poolName } from '../flags/flagSchemas.ts';
 import { parseFlags, type FlagDefinitions } from '../flags/parseFlags.ts';

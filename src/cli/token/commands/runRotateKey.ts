@@ -5,7 +5,7 @@ import { signingKeySecret } from '../../../tokens/jws/signingKeySecret.ts';
 import { toPublicJwk } from '../../../tokens/jws/toPublicJwk.ts';
 import type { CommandContext } from '../CommandContext.ts';
 import { usageError } from '../CommandError.ts';
-import { SIGNING_KEY_SECRET_NAME } from '../format/machineRecordsFormat.ts';
+import { SIGNING_KEY_SECRET_NAME } from '../../../tokens/machineRecordsFormat.ts';
 import { rfc3339 } from '../format/timeFormat.ts';
 import { CLUSTER_FLAGS, clusterFlags, KEY_NAMESPACE_FLAG, keyNamespace } from '../flags/flagSchemas.ts';
 import { parseFlags, type FlagDefinitions } from '../flags/parseFlags.ts';

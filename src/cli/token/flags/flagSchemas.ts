@@ -3,7 +3,7 @@ import { duration } from '../../../config/units.ts';
 import { KindlingError } from '../../../errors/KindlingError.ts';
 import { payloadUrl } from '../../../stubs/payloadUrl.ts';
 import { isMachineName, isPoolName } from '../../../tokens/jws/machineTokenFormat.ts';
-import { DEFAULT_KEY_NAMESPACE } from '../format/machineRecordsFormat.ts';
+import { DEFAULT_KEY_NAMESPACE } from '../../../tokens/machineRecordsFormat.ts';
 import type { FlagDefinitions } from './parseFlags.ts';
 
 /*

@@ -1,4 +1,4 @@
-import type { Revocation } from '../format/machineRecordsFormat.ts';
+import type { Revocation } from '../../../tokens/machineRecordsFormat.ts';
 import { rfc3339 } from '../format/timeFormat.ts';
 import type { MachineToken } from '../machines/machineRegistry.ts';
 

@@ -9,7 +9,7 @@ import {
   LABEL_VERIFICATION_KEYS,
   SIGNING_KEY_SECRET_NAME,
   VERIFICATION_KEYS_SECRET_NAME,
-} from '../format/machineRecordsFormat.ts';
+} from '../../../tokens/machineRecordsFormat.ts';
 import type { ClusterSecret, KubeApi } from '../kube/createKubeApi.ts';
 import { hasStatus } from '../kube/KubeCallError.ts';
 

@@ -8,7 +8,7 @@ import {
   MACHINE_TOKENS_SECRET_TYPE,
   machineTokensSecretName,
   MintRecord,
-} from '../format/machineRecordsFormat.ts';
+} from '../../../tokens/machineRecordsFormat.ts';
 import type { ClusterSecret, KubeApi } from '../kube/createKubeApi.ts';
 import { upsertRecordSecret } from './upsertRecordSecret.ts';
 

@@ -1,7 +1,7 @@
 import { mintMachineToken } from '../../../tokens/jws/mintMachineToken.ts';
 import type { CommandContext } from '../CommandContext.ts';
 import { clusterError } from '../CommandError.ts';
-import { machineTokensSecretName } from '../format/machineRecordsFormat.ts';
+import { machineTokensSecretName } from '../../../tokens/machineRecordsFormat.ts';
 import { rfc3339 } from '../format/timeFormat.ts';
 import type { KubeApi } from '../kube/createKubeApi.ts';
 import { checkServable } from '../pool/checkServable.ts';

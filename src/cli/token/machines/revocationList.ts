@@ -5,7 +5,7 @@ import {
   Revocation,
   REVOCATIONS_SECRET_NAME,
   REVOCATIONS_SECRET_TYPE,
-} from '../format/machineRecordsFormat.ts';
+} from '../../../tokens/machineRecordsFormat.ts';
 import type { KubeApi } from '../kube/createKubeApi.ts';
 import type { MachineToken } from './machineRegistry.ts';
 import { upsertRecordSecret } from './upsertRecordSecret.ts';

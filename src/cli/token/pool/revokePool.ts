@@ -6,7 +6,7 @@ import {
   LABEL_STUB_POOL,
 } from '../format/cliAnnotations.ts';
 import { tokenFingerprint } from '../format/describeToken.ts';
-import { REVOCATIONS_SECRET_NAME } from '../format/machineRecordsFormat.ts';
+import { REVOCATIONS_SECRET_NAME } from '../../../tokens/machineRecordsFormat.ts';
 import { floorToSecond, rfc3339 } from '../format/timeFormat.ts';
 import type { KubeApi } from '../kube/createKubeApi.ts';
 import { listMachineTokens } from '../machines/machineRegistry.ts';
