@@ -1,3 +1,4 @@
+import { decodeBase64 } from '../payload/decodeBase64.ts';
 import { renderError } from './renderError.ts';
 
 /** The parts of a `bootstrap.kubernetes.io/token` Secret read here, as the API returns them (base64 data). */
@@ -27,8 +28,9 @@ export function readBootstrapTokenSecret(secret: BootstrapTokenSecret): Bootstra
   const read = (key: string): string | undefined => {
     const encoded = secret.data?.[key];
     if (encoded === undefined) return undefined;
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(encoded)) throw fail(`data.${key}`, 'is not base64');
-    return Buffer.from(encoded, 'base64').toString('utf8');
+    const bytes = decodeBase64(encoded);
+    if (bytes === undefined) throw fail(`data.${key}`, 'is not base64');
+    return bytes.toString('utf8');
   };
   const tokenId = read('token-id');
   const tokenSecret = read('token-secret');

@@ -1,7 +1,6 @@
 import { KindlingError } from '../errors/KindlingError.ts';
+import { decodeBase64 } from '../payload/decodeBase64.ts';
 import type { SecretObject } from './SecretObject.ts';
-
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
  * The bytes of one key of a Secret, or undefined when it is absent. `stringData` wins over `data`, as the
@@ -12,12 +11,13 @@ export function readSecretData(secret: SecretObject, key: string): Buffer | unde
   if (plain !== undefined) return Buffer.from(plain, 'utf8');
   const encoded = secret.data?.[key];
   if (encoded === undefined) return undefined;
-  const compact = encoded.replace(/\s+/g, '');
-  if (compact.length % 4 !== 0 || !BASE64.test(compact)) {
+  // Line breaks are forgiven, as in hand-written manifests; the API server itself never sends them.
+  const bytes = decodeBase64(encoded) ?? decodeBase64(encoded.replace(/\s+/g, ''));
+  if (bytes === undefined) {
     throw new KindlingError('ERR_SECRET_INVALID', `data.${key} is not valid base64`, {
       rule: 'bad-base64',
       path: `data.${key}`,
     });
   }
-  return Buffer.from(compact, 'base64');
+  return bytes;
 }

@@ -45,6 +45,9 @@ describe('sources', () => {
     ['data:;base64,aGVsbG8', 'not a valid RFC 2397 data URL'],
     ['data:,héllo', 'not a valid RFC 2397 data URL'],
     ['DATA:,hello', 'not a valid RFC 2397 data URL'],
+    ['data:text/pl\u0001ain,hello', 'control characters or surrounding spaces'],
+    ['data:,hel\u0001lo', 'not a valid RFC 2397 data URL'],
+    ['data:;base64,aGVs\nbG8=', 'not a valid RFC 2397 data URL'],
   ])('refuse %j', (source, problem) => {
     const error = expectPayloadError(
       () => validateIgnition(withContents({ source })),
