@@ -63,7 +63,7 @@ export function createResourceApi<T>({
   kubeConfig,
   target,
   toObject,
-  pageSize = 100,
+  pageSize = 25,
   requestTimeoutMs = 30_000,
   watchTimeoutSeconds,
   watchIdleTimeoutMs,
@@ -79,12 +79,22 @@ export function createResourceApi<T>({
 
     async list(signal, eachPage) {
       const items: T[] = [];
-      let resourceVersion: string;
-      let next: string | undefined;
-      do {
+      const fetchPage = (next: string | undefined) => {
         const query = new URLSearchParams({ ...selectors, limit: String(pageSize) });
         if (next !== undefined) query.set('continue', next);
-        const page = (await getJson(kubeConfig, `${path}?${query}`, bounded(signal))) as ListBody;
+        return getJson(kubeConfig, `${path}?${query}`, bounded(signal)) as Promise<ListBody>;
+      };
+      let pending = fetchPage(undefined);
+      for (;;) {
+        const page = await pending;
+        const next = page.metadata?.continue || undefined;
+        // The API server prepares the next page while this one is applied. Only one page waits at a time,
+        // which is what bounds memory: keep pages small rather than deepen this.
+        if (next !== undefined) {
+          pending = fetchPage(next);
+          // A failed page is reported by the await above; one fetched for a list that already failed is not.
+          pending.catch(() => undefined);
+        }
         const objects: T[] = [];
         for (const item of page.items ?? []) {
           const object = toObject(item);
@@ -92,10 +102,8 @@ export function createResourceApi<T>({
         }
         // Applied page by page when the caller asks: a page is freed before the next is fetched.
         items.push(...(eachPage ? eachPage(objects) : objects));
-        resourceVersion = page.metadata?.resourceVersion ?? '';
-        next = page.metadata?.continue || undefined;
-      } while (next !== undefined);
-      return { items, resourceVersion };
+        if (next === undefined) return { items, resourceVersion: page.metadata?.resourceVersion ?? '' };
+      }
     },
 
     watch(resourceVersion, onEvent) {
