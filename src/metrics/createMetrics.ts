@@ -97,7 +97,7 @@ export function createMetrics({
   });
   new Gauge({
     name: 'kindling_store',
-    help: 'What the store holds: secrets (served), refused, payloads (distinct), tombstones.',
+    help: 'What the store holds: secrets (served), refused, payloads (distinct), tombstones, gzip_pending (payloads served as identity until their gzip is made).',
     labelNames: ['kind'] as const,
     registers,
     collect() {
@@ -106,6 +106,7 @@ export function createMetrics({
       this.set({ kind: 'refused' }, s.refused);
       this.set({ kind: 'payloads' }, s.payloads);
       this.set({ kind: 'tombstones' }, s.tombstones);
+      this.set({ kind: 'gzip_pending' }, s.gzipPending);
     },
   });
   new Gauge({

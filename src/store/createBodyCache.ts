@@ -4,8 +4,8 @@ import { convertDown } from '../payload/convertDown.ts';
 import type { SpecVersion } from '../payload/SpecVersion.ts';
 import type { StoredPayload } from '../tokens/TokenSecret.ts';
 import type { PreparedBody } from './PreparedBody.ts';
-import { gzip } from 'node:zlib';
-import { GZIP_OPTIONS, prepareBody } from './prepareBody.ts';
+import { createGzipQueue, type GzipQueueOptions } from './createGzipQueue.ts';
+import { prepareBody } from './prepareBody.ts';
 
 /** A payload converted to an older spec, or the reason it cannot be. */
 type Entry = PreparedBody | KindlingError;
@@ -14,23 +14,24 @@ export interface BodyCache {
   /** The body of `payload` as spec `version`; ERR_NOT_ACCEPTABLE when the payload cannot be expressed so. */
   get(payload: StoredPayload, version: SpecVersion | undefined): Entry;
   /**
-   * Prepares the payload's own body in the background: gzip runs on libuv's threads, off the event loop, so
-   * loading a thousand payloads neither blocks requests nor waits for compression. A request that comes
-   * first builds it synchronously.
+   * Prepares the payload's own body: identity at once, gzip in the background (libuv's threads, a few at a
+   * time), so loading a thousand payloads neither blocks requests nor waits for compression. Until its gzip
+   * is made, gzip clients are answered with identity, which Accept-Encoding allows.
    */
   prefetch(payload: StoredPayload): void;
   /** Forgets every variant of a payload nobody serves any more. */
   forget(payload: StoredPayload): void;
   readonly bytes: number;
+  /** Payloads whose gzip is still being made (served as identity meanwhile). */
+  readonly gzipPending: number;
 }
 
 /** Bytes an entry adds: its own buffers, not the payload's bytes it serves as they are. */
 function sizeOf(entry: Entry, payload: StoredPayload): number {
   if (entry instanceof KindlingError) return 256;
   const identity = entry.identity.ok.body;
-  return (
-    (entry.gzip.ok.body?.length ?? 0) + (identity === payload.bytes ? 0 : (identity?.length ?? 0)) + 2048
-  );
+  const gzip = entry.gzip === entry.identity ? 0 : (entry.gzip.ok.body?.length ?? 0);
+  return gzip + (identity === payload.bytes ? 0 : (identity?.length ?? 0)) + 2048;
 }
 
 function build(payload: StoredPayload, version: SpecVersion | undefined): Entry {
@@ -55,11 +56,19 @@ function build(payload: StoredPayload, version: SpecVersion | undefined): Entry 
  * Derived bytes (gzip, converted specs) bounded in bytes. A miss is never an error: the entry is rebuilt from
  * the payload the store holds, so the limit trades CPU for memory and nothing else.
  */
-export function createBodyCache({ maxBytes }: { maxBytes: number }): BodyCache {
+export function createBodyCache({
+  maxBytes,
+  gzip = {},
+}: {
+  maxBytes: number;
+  /** Background compression: how many at once, and (for tests) the compressor itself. */
+  gzip?: GzipQueueOptions;
+}): BodyCache {
+  const compressor = createGzipQueue(gzip);
   const cache = new LRUCache<string, Entry>({ maxSize: maxBytes });
   const keyOf = (payload: StoredPayload, version: SpecVersion | undefined) =>
     `${payload.contentHash}/${version ?? payload.format}`;
-  // Per payload, the variants made of it; a payload absent here was forgotten (late prefetches are dropped).
+  // Per payload, the variants made of it, so that forgetting it drops them all.
   const versions = new Map<string, Set<SpecVersion | undefined>>();
 
   function keep(payload: StoredPayload, version: SpecVersion | undefined, entry: Entry) {
@@ -77,16 +86,16 @@ export function createBodyCache({ maxBytes }: { maxBytes: number }): BodyCache {
       return entry;
     },
     prefetch(payload) {
-      const { bytes, format, version } = payload;
-      if (cache.has(keyOf(payload, version))) return;
-      versions.set(payload.contentHash, versions.get(payload.contentHash) ?? new Set());
-      gzip(bytes, GZIP_OPTIONS, (error, compressed) => {
-        if (error || !versions.has(payload.contentHash) || cache.has(keyOf(payload, version))) return;
-        keep(
-          payload,
-          version,
-          prepareBody(bytes, { format, version, gzip: compressed, sha256: payload.contentHash }),
-        );
+      const { bytes, format, version, contentHash: sha256 } = payload;
+      const key = keyOf(payload, version);
+      if (cache.has(key)) return;
+      const interim = prepareBody(bytes, { format, version, gzip: null, sha256 });
+      keep(payload, version, interim);
+      // Wanted while the interim entry is the one held: not once forgotten, evicted or rebuilt by a miss.
+      const wanted = () => cache.peek(key) === interim;
+      compressor.compress(bytes, wanted, (compressed) => {
+        if (wanted())
+          keep(payload, version, prepareBody(bytes, { format, version, gzip: compressed, sha256 }));
       });
     },
     forget(payload) {
@@ -95,6 +104,9 @@ export function createBodyCache({ maxBytes }: { maxBytes: number }): BodyCache {
     },
     get bytes() {
       return cache.calculatedSize;
+    },
+    get gzipPending() {
+      return compressor.pending;
     },
   };
 }

@@ -2,15 +2,22 @@ import type { KindlingError } from '../errors/KindlingError.ts';
 import type { SpecVersion } from '../payload/SpecVersion.ts';
 import type { StoredPayload } from '../tokens/TokenSecret.ts';
 import { createBodyCache } from './createBodyCache.ts';
+import type { GzipQueueOptions } from './createGzipQueue.ts';
 import type { PreparedBody } from './PreparedBody.ts';
 
 /**
  * Payloads by content: Secrets with identical payloads (or identical renderings) share one instance, one
  * set of derived bytes, and one validation. Reference-counted, so the last Secret to let go frees them.
  */
-export function createPayloadHolder({ cacheMaxBytes }: { cacheMaxBytes: number }) {
+export function createPayloadHolder({
+  cacheMaxBytes,
+  gzip,
+}: {
+  cacheMaxBytes: number;
+  gzip?: GzipQueueOptions;
+}) {
   const payloads = new Map<string, { payload: StoredPayload; refs: number }>();
-  const bodies = createBodyCache({ maxBytes: cacheMaxBytes });
+  const bodies = createBodyCache({ maxBytes: cacheMaxBytes, gzip });
   return {
     known: (contentHash: string) => payloads.get(contentHash)?.payload,
     intern: (payload: StoredPayload) => payloads.get(payload.contentHash)?.payload ?? payload,
@@ -32,7 +39,12 @@ export function createPayloadHolder({ cacheMaxBytes }: { cacheMaxBytes: number }
     stats() {
       let bytes = 0;
       for (const { payload } of payloads.values()) bytes += payload.bytes.length;
-      return { payloads: payloads.size, payloadBytes: bytes, cacheBytes: bodies.bytes };
+      return {
+        payloads: payloads.size,
+        payloadBytes: bytes,
+        cacheBytes: bodies.bytes,
+        gzipPending: bodies.gzipPending,
+      };
     },
   };
 }

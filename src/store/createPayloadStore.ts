@@ -7,6 +7,7 @@ import { claimedPool, claimedTokenHashes, parseTokenSecret } from '../tokens/par
 import { secretKey, type SecretObject } from '../tokens/SecretObject.ts';
 import type { StoredPayload } from '../tokens/TokenSecret.ts';
 import { createClusterData } from './createClusterData.ts';
+import type { GzipQueueOptions } from './createGzipQueue.ts';
 import { createMachineTokens, type MachineTokenCheck } from './createMachineTokens.ts';
 import { createPayloadHolder } from './createPayloadHolder.ts';
 import { createPoolIndex } from './createPoolIndex.ts';
@@ -25,6 +26,8 @@ export interface PayloadStoreOptions {
   maxPayloadBytes?: number;
   /** Bound on derived bytes (gzip, converted specs); a miss rebuilds, it never fails a request. */
   cacheMaxBytes?: number;
+  /** Background gzip of new payloads; until a payload's is made, gzip clients get identity. */
+  gzip?: GzipQueueOptions;
   /** How long a token whose Secret vanished or rotated it away answers 403 rather than 503. */
   tombstoneTtlMs?: number;
   /** The server's base URL: the audience per-machine tokens must name (without it, none verifies). */
@@ -41,6 +44,7 @@ export interface StoreStats {
   payloads: number;
   payloadBytes: number;
   cacheBytes: number;
+  gzipPending: number;
   tombstones: number;
   conflicts: number;
 }
@@ -62,6 +66,7 @@ export interface PayloadStore extends SourceSink {
 export function createPayloadStore({
   maxPayloadBytes = 4 * 1024 * 1024,
   cacheMaxBytes = 512 * 1024 * 1024,
+  gzip,
   tombstoneTtlMs = 24 * 3600 * 1000,
   machineTokenAudience,
   machineRenderingsMax = 2_000,
@@ -69,7 +74,7 @@ export function createPayloadStore({
   observer = {},
 }: PayloadStoreOptions = {}): PayloadStore {
   const secrets = new Map<string, SecretState>();
-  const held = createPayloadHolder({ cacheMaxBytes });
+  const held = createPayloadHolder({ cacheMaxBytes, gzip });
   const index = createTokenIndex({ tombstoneTtlMs, now, onConflict: observer.tokenConflict });
   const pools = createPoolIndex({ onConflict: observer.poolConflict });
   const cluster = createClusterData({ onChange: rerender });

@@ -39,7 +39,8 @@ export function prepareBody(
   }: {
     format: PayloadFormat;
     version: SpecVersion | undefined;
-    gzip?: Buffer;
+    /** null: not compressed yet, so gzip clients are answered with identity until it is. */
+    gzip?: Buffer | null;
     /** The identity bytes' SHA-256 (hex) when already known (a stored payload's content hash). */
     sha256?: string;
   },
@@ -52,9 +53,10 @@ export function prepareBody(
     sha256 === undefined
       ? createHash('sha256').update(identity).digest('base64url')
       : Buffer.from(sha256, 'hex').toString('base64url');
+  const plain = represent(identity, `"${digest}"`, contentType);
   return {
     version,
-    identity: represent(identity, `"${digest}"`, contentType),
-    gzip: represent(gzip, `"${digest}-gzip"`, contentType, 'gzip'),
+    identity: plain,
+    gzip: gzip === null ? plain : represent(gzip, `"${digest}-gzip"`, contentType, 'gzip'),
   };
 }

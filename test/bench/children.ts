@@ -107,3 +107,19 @@ export function startKindling(pinning: Pinning, args: string[], options?: Parame
     options,
   );
 }
+
+/**
+ * Resolves once kindling has made every payload's gzip (`kindling_store{kind="gzip_pending"}` is 0), in
+ * performance.now() milliseconds: gzip is made in the background after a load, and identity is served until.
+ */
+export async function gzipSettled(child: Child, timeoutMs = 120_000): Promise<number> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const text = await (await fetch(child.metricsUrl ?? '')).text();
+    const pending = /^kindling_store\{kind="gzip_pending"\} (\d+)$/m.exec(text)?.[1];
+    if (pending === '0') return performance.now();
+    if (performance.now() > deadline)
+      throw new Error(`gzip still pending (${pending}) after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -6,8 +6,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { V1Secret } from '@kubernetes/client-node';
+import { getJson } from '../../src/sources/kubernetes/getJson.ts';
 import { startEnvtest, type Envtest } from '../support/envtest.ts';
-import { KiB, makePool, tokenSecretFile } from './payloads.ts';
+import { KiB, MiB, makePool, tokenSecretFile } from './payloads.ts';
 
 const PAYLOAD = 256 * KiB;
 
@@ -27,11 +28,24 @@ async function createSecrets(env: Envtest, namespace: string, count: number) {
   );
 }
 
-/** Starts `kindling serve --source kubernetes` and resolves when it logs its first full load. */
-async function timeToReady(
-  kubeconfig: string,
-  namespace: string,
-): Promise<{ readyMs: number; rssMiB: number }> {
+interface ColdStart {
+  readyMs: number;
+  rssMiB: number;
+  /** When every payload's gzip was made too (identity is served to gzip clients until then). */
+  settledMs: number;
+  settledRssMiB: number;
+}
+
+const rssMiB = (pid: number | undefined) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+async function gzipPending(metricsUrl: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  return Number(/kindling_store\{kind="gzip_pending"\} (\d+)/.exec(text)?.[1] ?? NaN);
+}
+
+/** Starts `kindling serve --source kubernetes`; resolves once it is ready, and again once its gzip is made. */
+async function coldStart(kubeconfig: string, namespace: string): Promise<ColdStart> {
   const started = performance.now();
   const child = spawn(
     process.execPath,
@@ -59,19 +73,41 @@ async function timeToReady(
   );
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
-  try {
+  const until = async (what: string, done: () => boolean | Promise<boolean>) => {
     const deadline = Date.now() + 120_000;
-    while (!out.includes('first full load applied')) {
-      if (Date.now() > deadline || child.exitCode !== null)
-        throw new Error(`kindling did not become ready:\n${out}`);
+    while (!(await done())) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`kindling: no ${what}:\n${out}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+  };
+  try {
+    await until('first full load', () => out.includes('first full load applied'));
     const readyMs = performance.now() - started;
-    const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
-    return { readyMs, rssMiB: rssKiB / 1024 };
+    const rss = rssMiB(child.pid);
+    await until('metrics URL', () => out.includes('"metricsUrl"'));
+    const metricsUrl = String(/"metricsUrl":"([^"]+)"/.exec(out)?.[1]);
+    await until('end of gzip', async () => (await gzipPending(metricsUrl)) === 0);
+    return { readyMs, rssMiB: rss, settledMs: performance.now() - started, settledRssMiB: rssMiB(child.pid) };
   } finally {
     child.kill('SIGTERM');
   }
+}
+
+/** The API server alone: the same paged list, read and parsed, nothing applied. The floor of a cold start. */
+async function listOnly(env: Envtest, namespace: string): Promise<number> {
+  const kubeConfig = env.kubeConfig('admin');
+  const started = performance.now();
+  let next: string | undefined;
+  do {
+    const query = new URLSearchParams({ labelSelector: 'kindling.dev/token-secret=true', limit: '25' });
+    if (next !== undefined) query.set('continue', next);
+    const path = `/api/v1/namespaces/${namespace}/secrets?${query}`;
+    const page = (await getJson(kubeConfig, path, AbortSignal.timeout(60_000))) as {
+      metadata?: { continue?: string };
+    };
+    next = page.metadata?.continue || undefined;
+  } while (next !== undefined);
+  return performance.now() - started;
 }
 
 const count = Number(process.argv[2] ?? 1000);
@@ -79,18 +115,22 @@ const env = await startEnvtest();
 try {
   const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kindling-cold-')), 'kubeconfig');
   writeFileSync(kubeconfig, env.kubeConfig('admin').exportConfig());
-  const empty = await timeToReady(kubeconfig, await env.namespace('cold-empty'));
+  const empty = await coldStart(kubeconfig, await env.namespace('cold-empty'));
   const namespace = await env.namespace('cold');
   const t0 = performance.now();
   await createSecrets(env, namespace, count);
   process.stderr.write(
     `[cold-start] created ${count} Secrets in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
   );
-  const loaded = await timeToReady(kubeconfig, namespace);
-  const perPayload = ((loaded.rssMiB - empty.rssMiB) * 1024 * 1024) / (count * PAYLOAD);
+  const floorMs = await listOnly(env, namespace);
+  const loaded = await coldStart(kubeconfig, namespace);
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const ratio = (mib: number) => (((mib - empty.settledRssMiB) * MiB) / (count * PAYLOAD)).toFixed(2);
   console.log(
-    `${count} Secrets of 256 KiB: ready in ${(loaded.readyMs / 1000).toFixed(1)} s (none: ${(empty.readyMs / 1000).toFixed(1)} s); ` +
-      `RSS ${loaded.rssMiB.toFixed(0)} MiB (none: ${empty.rssMiB.toFixed(0)} MiB) = ${perPayload.toFixed(2)} × the payload bytes`,
+    `${count} Secrets of 256 KiB: ready in ${s(loaded.readyMs)} (no Secret: ${s(empty.readyMs)}; ` +
+      `the API server's list alone: ${s(floorMs)}), every gzip made at ${s(loaded.settledMs)}\n` +
+      `RSS over a server with no Secret (${empty.settledRssMiB.toFixed(0)} MiB): ` +
+      `${ratio(loaded.rssMiB)} × the payload bytes at ready, ${ratio(loaded.settledRssMiB)} × once every gzip is made`,
   );
 } finally {
   await env.stop();

@@ -148,10 +148,10 @@ export function formatReport(r: BenchResults): string {
       `### Start-up: ${n(s.pools)} pools of ${n(s.payloadBytes / 1024)} KiB from the directory source`,
       '',
       table(
-        ['', 'ready after', 'resident memory'],
+        ['', 'ready after', 'every gzip made after', 'resident memory (then)'],
         [
-          ['no pool', ms(s.emptyReadyMs), MiB(s.emptyRssBytes)],
-          [`${n(s.pools)} pools`, ms(s.readyMs), MiB(s.rssBytes)],
+          ['no pool', ms(s.emptyReadyMs), '', MiB(s.emptyRssBytes)],
+          [`${n(s.pools)} pools`, ms(s.readyMs), ms(s.gzipMs), MiB(s.rssBytes)],
         ],
       ),
       `per pool: ${n(s.bytesPerPool / 1024)} KiB resident = ${n(s.perPoolRatio, 2)} × the payload ` +

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startKindling, type Child } from './children.ts';
+import { gzipSettled, startKindling, type Child } from './children.ts';
 import type { Pinning } from './cpus.ts';
 import { makePool, writePools, type Pool } from './payloads.ts';
 import { progress, sleep } from './stats.ts';
@@ -10,6 +10,8 @@ export interface StartupResult {
   payloadBytes: number;
   /** Process start → /readyz 200, with the pools, and with an empty directory (Node and kindling alone). */
   readyMs: number;
+  /** Process start → every payload's gzip made (identity is served to gzip clients until then). */
+  gzipMs: number;
   emptyReadyMs: number;
   /** Resident memory once settled, with the pools and with none. */
   rssBytes: number;
@@ -68,7 +70,8 @@ async function startAndMeasure(pinning: Pinning, dir: string) {
   const child = await startKindling(pinning, [`--source=dir:${dir}`, '--listen=127.0.0.1:0']);
   try {
     const readyMs = (await waitReady(child)) - started;
-    return { readyMs, rssBytes: await settledRss(child), breakdown: await metrics(child) };
+    const gzipMs = (await gzipSettled(child)) - started;
+    return { readyMs, gzipMs, rssBytes: await settledRss(child), breakdown: await metrics(child) };
   } finally {
     await child.stop();
   }
@@ -93,12 +96,16 @@ export async function measureStartup(
   progress(`start-up with ${count} pools`);
   const full = await startAndMeasure(pinning, dir);
   const bytesPerPool = (full.rssBytes - bare.rssBytes) / count;
-  progress(`ready in ${Math.round(full.readyMs)} ms, ${(bytesPerPool / 1024).toFixed(0)} KiB per pool`);
+  progress(
+    `ready in ${Math.round(full.readyMs)} ms, gzip made at ${Math.round(full.gzipMs)} ms, ` +
+      `${(bytesPerPool / 1024).toFixed(0)} KiB per pool`,
+  );
   return {
     result: {
       pools: count,
       payloadBytes: size,
       readyMs: full.readyMs,
+      gzipMs: full.gzipMs,
       emptyReadyMs: bare.readyMs,
       rssBytes: full.rssBytes,
       emptyRssBytes: bare.rssBytes,

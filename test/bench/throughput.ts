@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureAnswers } from './captureAnswers.ts';
-import { startChild, startKindling, type Child } from './children.ts';
+import { gzipSettled, startChild, startKindling, type Child } from './children.ts';
 import type { Pinning } from './cpus.ts';
 import type { LoadGenerator, LoadResult } from './loadGenerator.ts';
 import { writePools } from './payloads.ts';
@@ -70,6 +70,7 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
     '--rate-limit-burst=1000000000',
     '--rate-limit-refill=1000000000',
   ]);
+  await gzipSettled(kindling);
   const spec = await captureAnswers(kindling.url, scenarios, answers);
   writeFileSync(join(work, 'raw.json'), JSON.stringify(spec));
   const raw = await startChild(pinning, 'test/bench/rawServer.ts', [join(work, 'raw.json')]);

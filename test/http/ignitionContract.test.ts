@@ -5,6 +5,7 @@ import { createApp } from '../../src/http/createApp.ts';
 import { createFailureLimiter } from '../../src/http/rateLimit/createFailureLimiter.ts';
 import { createPayloadStore } from '../../src/store/createPayloadStore.ts';
 import { captureLogger } from '../support/captureLogger.ts';
+import { compressNow } from '../support/compressNow.ts';
 import { ignitionConfig, tokenSecret } from '../support/tokenSecret.ts';
 
 const IGNITION_2_20 = 'application/vnd.coreos.ignition+json;version=3.5.0, */*;q=0.1';
@@ -13,7 +14,7 @@ const IGNITION_2_3 = 'application/vnd.coreos.ignition+json;version=3.1.0, */*;q=
 function setup({ ready = true, burst = 1000 }: { ready?: boolean; burst?: number } = {}) {
   let clock = Date.parse('2026-11-21T12:00:00Z');
   const now = () => clock;
-  const store = createPayloadStore({ now });
+  const store = createPayloadStore({ now, gzip: compressNow });
   const token = randomUUID();
   const previousToken = randomUUID();
   const expiredToken = randomUUID();
