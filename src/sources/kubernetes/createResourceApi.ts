@@ -44,6 +44,8 @@ export interface ResourceApiOptions<T> {
   watchTimeoutSeconds: number;
   /** The caller's own limit on a silent watch; client-node's inactivity timer is pushed beyond it. */
   watchIdleTimeoutMs: number;
+  /** How a list page is fetched (tests observe the order of requests). */
+  fetchJson?: typeof getJson;
 }
 
 interface ListBody {
@@ -67,6 +69,7 @@ export function createResourceApi<T>({
   requestTimeoutMs = 30_000,
   watchTimeoutSeconds,
   watchIdleTimeoutMs,
+  fetchJson = getJson,
 }: ResourceApiOptions<T>): ListWatchApi<T> {
   const path = resourcePath(target);
   const selectors: Record<string, string> = {};
@@ -82,7 +85,7 @@ export function createResourceApi<T>({
       const fetchPage = (next: string | undefined) => {
         const query = new URLSearchParams({ ...selectors, limit: String(pageSize) });
         if (next !== undefined) query.set('continue', next);
-        return getJson(kubeConfig, `${path}?${query}`, bounded(signal)) as Promise<ListBody>;
+        return fetchJson(kubeConfig, `${path}?${query}`, bounded(signal)) as Promise<ListBody>;
       };
       let pending = fetchPage(undefined);
       for (;;) {
