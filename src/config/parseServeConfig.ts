@@ -44,7 +44,7 @@ export const SERVE_OPTIONS = {
   'max-payload-bytes': { type: 'string', help: 'largest payload after decompression (default 4MiB)' },
   'cache-max-bytes': {
     type: 'string',
-    help: 'bound on derived bytes: gzip, converted specs (default 512MiB)',
+    help: 'bound on bodies converted to older specs (default 512MiB)',
   },
   'tombstone-ttl': {
     type: 'string',

@@ -53,8 +53,9 @@ function build(payload: StoredPayload, version: SpecVersion | undefined): Entry 
 }
 
 /**
- * Derived bytes (gzip, converted specs) bounded in bytes. A miss is never an error: the entry is rebuilt from
- * the payload the store holds, so the limit trades CPU for memory and nothing else.
+ * Bodies ready to write. A held payload's own body (identity and gzip) lasts as long as the payload; other
+ * derived bytes (conversions to older specs) are bounded in bytes. A miss is never an error: the entry is
+ * rebuilt from the payload the store holds, so the limit trades CPU for memory and nothing else.
  */
 export function createBodyCache({
   maxBytes,
@@ -65,9 +66,16 @@ export function createBodyCache({
   gzip?: GzipQueueOptions;
 }): BodyCache {
   const compressor = createGzipQueue(gzip);
+  // A held payload's own body (its spec, identity and gzip), made when it arrives and kept while it is held:
+  // found by content hash alone, the key a payload already carries, so the hot path builds no key string.
+  const own = new Map<string, { entry: Entry; size: number }>();
+  let ownBytes = 0;
+  // Everything else, bounded: conversions to older specs, and bodies of payloads nobody prefetched.
   const cache = new LRUCache<string, Entry>({ maxSize: maxBytes });
   const keyOf = (payload: StoredPayload, version: SpecVersion | undefined) =>
     `${payload.contentHash}/${version ?? payload.format}`;
+  const isOwn = (payload: StoredPayload, version: SpecVersion | undefined) =>
+    version === undefined || payload.version === undefined || version === payload.version;
   // Per payload, the variants made of it, so that forgetting it drops them all.
   const versions = new Map<string, Set<SpecVersion | undefined>>();
 
@@ -79,31 +87,46 @@ export function createBodyCache({
     seen.add(version);
   }
 
+  function keepOwn(payload: StoredPayload, entry: Entry) {
+    const size = sizeOf(entry, payload);
+    ownBytes += size - (own.get(payload.contentHash)?.size ?? 0);
+    own.set(payload.contentHash, { entry, size });
+  }
+
   return {
     get(payload, version) {
+      if (isOwn(payload, version)) {
+        const held = own.get(payload.contentHash);
+        if (held) return held.entry;
+      }
       let entry = cache.get(keyOf(payload, version));
       if (entry === undefined) keep(payload, version, (entry = build(payload, version)));
       return entry;
     },
     prefetch(payload) {
       const { bytes, format, version, contentHash: sha256 } = payload;
-      const key = keyOf(payload, version);
-      if (cache.has(key)) return;
+      if (own.has(sha256)) return;
+      const built = cache.get(keyOf(payload, version));
+      if (built !== undefined) return keepOwn(payload, built);
       const interim = prepareBody(bytes, { format, version, gzip: null, sha256 });
-      keep(payload, version, interim);
-      // Wanted while the interim entry is the one held: not once forgotten, evicted or rebuilt by a miss.
-      const wanted = () => cache.peek(key) === interim;
+      keepOwn(payload, interim);
+      // Wanted while the interim entry is the one held: not once the payload was let go (or came back).
+      const wanted = () => own.get(sha256)?.entry === interim;
       compressor.compress(bytes, wanted, (compressed) => {
-        if (wanted())
-          keep(payload, version, prepareBody(bytes, { format, version, gzip: compressed, sha256 }));
+        if (wanted()) keepOwn(payload, prepareBody(bytes, { format, version, gzip: compressed, sha256 }));
       });
     },
     forget(payload) {
+      const held = own.get(payload.contentHash);
+      if (held) {
+        ownBytes -= held.size;
+        own.delete(payload.contentHash);
+      }
       for (const version of versions.get(payload.contentHash) ?? []) cache.delete(keyOf(payload, version));
       versions.delete(payload.contentHash);
     },
     get bytes() {
-      return cache.calculatedSize;
+      return ownBytes + cache.calculatedSize;
     },
     get gzipPending() {
       return compressor.pending;

@@ -24,7 +24,7 @@ import type { StoreObserver } from './StoreObserver.ts';
 export interface PayloadStoreOptions {
   /** Largest payload (or template) accepted, after decompression. */
   maxPayloadBytes?: number;
-  /** Bound on derived bytes (gzip, converted specs); a miss rebuilds, it never fails a request. */
+  /** Bound on bodies converted to older specs (a payload's own gzip lives as long as it); a miss rebuilds. */
   cacheMaxBytes?: number;
   /** Background gzip of new payloads; until a payload's is made, gzip clients get identity. */
   gzip?: GzipQueueOptions;

@@ -13,6 +13,10 @@ export interface ClaimingState {
 
 export type Claim = { ok: true; key: string; role: Role } | { ok: false; code: ErrorCode };
 
+const CONFLICT: Claim = Object.freeze({ ok: false, code: 'ERR_TOKEN_CONFLICT' });
+const REVOKED: Claim = Object.freeze({ ok: false, code: 'ERR_TOKEN_REVOKED' });
+const UNKNOWN: Claim = Object.freeze({ ok: false, code: 'ERR_TOKEN_UNKNOWN' });
+
 function rolesOf(state: ClaimingState | undefined): Map<string, Role> {
   const roles = new Map<string, Role>();
   if (state?.good) {
@@ -37,11 +41,16 @@ export function createTokenIndex({
   onConflict?: ((fingerprint: string, keys: readonly string[]) => void) | undefined;
 }) {
   const claims = new Map<string, Map<string, Role>>();
+  // Each claimed hash's answer, made when its claimants change: a lookup allocates nothing.
+  const answers = new Map<string, Claim>();
   const conflicts = new Set<string>();
   const tombstones = createTombstones({ ttlMs: tombstoneTtlMs, now });
 
   function checkConflict(hash: string) {
     const claimants = claims.get(hash);
+    if (!claimants) answers.delete(hash);
+    else if (claimants.size > 1) answers.set(hash, CONFLICT);
+    else for (const [key, role] of claimants) answers.set(hash, { ok: true, key, role });
     if (claimants && claimants.size > 1) {
       conflicts.add(hash);
       onConflict?.(fingerprint(hash), [...claimants.keys()].sort());
@@ -74,12 +83,7 @@ export function createTokenIndex({
       }
     },
     claim(tokenHash: string): Claim {
-      const claimants = claims.get(tokenHash);
-      if (!claimants)
-        return { ok: false, code: tombstones.has(tokenHash) ? 'ERR_TOKEN_REVOKED' : 'ERR_TOKEN_UNKNOWN' };
-      if (claimants.size > 1) return { ok: false, code: 'ERR_TOKEN_CONFLICT' };
-      for (const [key, role] of claimants) return { ok: true, key, role };
-      return { ok: false, code: 'ERR_TOKEN_UNKNOWN' };
+      return answers.get(tokenHash) ?? (tombstones.has(tokenHash) ? REVOKED : UNKNOWN);
     },
     get tombstones() {
       return tombstones.size;

@@ -1,10 +1,10 @@
-// npm run bench [-- --strict --duration=2 --rounds=3 --warmup=1 --connections=32 --pools=1000
+// npm run bench [-- --strict --duration=2 --rounds=5 --warmup=1 --connections=32 --pools=1000
 //                  --load-generator=wrk|autocannon]
 //
 // Starts everything on loopback (kindling and a raw node:http server in child processes, a kube-apiserver for
 // the watch latency when KUBEBUILDER_ASSETS is set), prints Markdown tables on stdout, progress on stderr,
 // and writes every number to test/bench/results/latest.json. Exits 1 when a target is missed only with
-// --strict. Takes about three minutes on two cores.
+// --strict. Takes about four minutes on two cores.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ const { values } = parseArgs({
   options: {
     strict: { type: 'boolean', default: false },
     duration: { type: 'string', default: '2' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '1' },
     connections: { type: 'string', default: '32' },
     pools: { type: 'string', default: '1000' },

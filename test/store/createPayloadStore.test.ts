@@ -4,6 +4,7 @@ import { KindlingError } from '../../src/errors/KindlingError.ts';
 import { createPayloadStore } from '../../src/store/createPayloadStore.ts';
 import type { StoreObserver } from '../../src/store/StoreObserver.ts';
 import { hashToken } from '../../src/tokens/hashToken.ts';
+import { compressNow } from '../support/compressNow.ts';
 import { ignitionConfig, tokenSecret } from '../support/tokenSecret.ts';
 
 function setup(options: { tombstoneTtlMs?: number; cacheMaxBytes?: number } = {}) {
@@ -17,7 +18,7 @@ function setup(options: { tombstoneTtlMs?: number; cacheMaxBytes?: number } = {}
     tokenConflict: (fp, keys) => events.push(`conflict ${fp} ${keys.join(',')}`),
     ready: () => events.push('ready'),
   };
-  const store = createPayloadStore({ now: () => clock, observer, ...options });
+  const store = createPayloadStore({ now: () => clock, observer, gzip: compressNow, ...options });
   return { store, events, advance: (ms: number) => (clock += ms), at: () => clock };
 }
 
@@ -143,8 +144,8 @@ describe('createPayloadStore', () => {
     expect(store.stats()).toMatchObject({ payloads: 0, payloadBytes: 0, cacheBytes: 0 });
   });
 
-  it('prepares bytes, gzip and ETag when the Secret changes, and rebuilds them after eviction', () => {
-    // A cache too small for anything: every body is rebuilt, and a valid token still gets its payload.
+  it('prepares bytes, gzip and ETag when the Secret changes, keeps them while held, and rebuilds conversions after eviction', () => {
+    // A cache too small for anything: conversions are rebuilt each time; a payload's own body is held anyway.
     const { store } = setup({ cacheMaxBytes: 1 });
     const token = randomUUID();
     store.replace([tokenSecret({ token })]);
@@ -163,9 +164,11 @@ describe('createPayloadStore', () => {
       body: null,
       headers: { ETag: body.identity.etag },
     });
-    const again = store.body(found.payloads.ignition, '3.4.0');
-    expect(again).not.toBe(body);
-    expect(again).toEqual(body);
+    expect(store.body(found.payloads.ignition, '3.4.0')).toBe(body);
+    const converted = store.body(found.payloads.ignition, '3.1.0');
+    const again = store.body(found.payloads.ignition, '3.1.0');
+    expect(again).not.toBe(converted);
+    expect(again).toEqual(converted);
   });
 
   it('skips an upsert whose resourceVersion it already holds', () => {

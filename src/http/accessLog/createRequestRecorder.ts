@@ -1,7 +1,10 @@
 import type { Logger } from '../../log/createLogger.ts';
 import type { Metrics } from '../../metrics/createMetrics.ts';
 
-const ROUTES = new Set(['/ignition', '/cloud-config', '/advertise', '/healthz', '/readyz']);
+// Path → route label, made once: labelling a request allocates nothing.
+const ROUTES = new Map(
+  ['/ignition', '/cloud-config', '/advertise', '/healthz', '/readyz'].map((path) => [path, path.slice(1)]),
+);
 const METHODS = new Set(['GET', 'HEAD', 'POST']);
 // A client may put its own token anywhere, the User-Agent included: whatever looks like one is not logged.
 const TOKEN_LIKE =
@@ -41,7 +44,7 @@ export function createRequestRecorder({
   requestId = () => crypto.randomUUID(),
 }: RequestRecorderOptions) {
   return function record(r: RequestRecord): void {
-    const route = ROUTES.has(r.path) ? r.path.slice(1) : 'other';
+    const route = ROUTES.get(r.path) ?? 'other';
     metrics?.observeRequest(route, METHODS.has(r.method) ? r.method : 'other', r.status, r.seconds);
     if (!logRequests) return;
     logger.info({

@@ -3,12 +3,11 @@ import type { RequestRecorder } from '../accessLog/createRequestRecorder.ts';
 import type { ErrorAnswers } from '../errors/createErrorAnswers.ts';
 import type { IgnitionOutcome, IgnitionResponder } from './createIgnitionResponder.ts';
 
-const ROUTES = ['/ignition', '/cloud-config'] as const;
-
-function routeOf(url: string): (typeof ROUTES)[number] | undefined {
+function routeOf(url: string): '/ignition' | '/cloud-config' | undefined {
   const end = url.indexOf('?');
   const path = end === -1 ? url : url.slice(0, end);
-  return ROUTES.find((route) => route === path);
+  if (path === '/ignition') return '/ignition';
+  return path === '/cloud-config' ? '/cloud-config' : undefined;
 }
 
 /**
