@@ -1,5 +1,5 @@
-import type { KubeApi } from '../nodes/api/KubeApi.ts';
-import { expectOk } from '../nodes/api/KubeApiError.ts';
+import type { KubeApi } from '../kube/KubeApi.ts';
+import { expectOk } from '../kube/KubeApiError.ts';
 import type { MachineReportStore } from './MachineReportStore.ts';
 import {
   fromReportConfigMap,

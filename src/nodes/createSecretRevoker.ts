@@ -1,7 +1,7 @@
 import type { MachineReportStore } from '../machines/MachineReportStore.ts';
 import { SECRET_TYPE } from '../tokens/labels.ts';
-import type { KubeApi } from './api/KubeApi.ts';
-import { expectOk } from './api/KubeApiError.ts';
+import type { KubeApi } from '../kube/KubeApi.ts';
+import { expectOk } from '../kube/KubeApiError.ts';
 import type { MachineTokenRevoker } from './MachineTokenRevoker.ts';
 
 /** On a token Secret: the one machine whose token it holds (a per-machine token Secret). */

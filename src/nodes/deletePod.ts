@@ -1,5 +1,5 @@
-import type { KubeApi } from './api/KubeApi.ts';
-import { KubeApiError } from './api/KubeApiError.ts';
+import type { KubeApi } from '../kube/KubeApi.ts';
+import { KubeApiError } from '../kube/KubeApiError.ts';
 import type { PodObject } from './KubeObjects.ts';
 import { podPath, uidPrecondition } from './podPath.ts';
 

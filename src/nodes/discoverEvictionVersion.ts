@@ -1,5 +1,5 @@
-import type { KubeApi } from './api/KubeApi.ts';
-import { expectOk } from './api/KubeApiError.ts';
+import type { KubeApi } from '../kube/KubeApi.ts';
+import { expectOk } from '../kube/KubeApiError.ts';
 
 export type EvictionVersion = 'policy/v1' | 'policy/v1beta1';
 

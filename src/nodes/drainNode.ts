@@ -1,4 +1,4 @@
-import type { KubeApi } from './api/KubeApi.ts';
+import type { KubeApi } from '../kube/KubeApi.ts';
 import { deletePod } from './deletePod.ts';
 import { discoverEvictionVersion, type EvictionVersion } from './discoverEvictionVersion.ts';
 import { evictPod } from './evictPod.ts';

@@ -1,4 +1,4 @@
-import type { KubeApi } from './api/KubeApi.ts';
+import type { KubeApi } from '../kube/KubeApi.ts';
 import { maintenanceEndPatch } from './nodePatches.ts';
 import { updateNode, type NodeUpdate } from './updateNode.ts';
 

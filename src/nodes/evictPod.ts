@@ -1,5 +1,5 @@
-import type { KubeApi } from './api/KubeApi.ts';
-import { KubeApiError, readStatus } from './api/KubeApiError.ts';
+import type { KubeApi } from '../kube/KubeApi.ts';
+import { KubeApiError, readStatus } from '../kube/KubeApiError.ts';
 import type { EvictionVersion } from './discoverEvictionVersion.ts';
 import type { PodObject } from './KubeObjects.ts';
 import { podPath, uidPrecondition } from './podPath.ts';

@@ -1,5 +1,5 @@
-import type { KubeApi } from './api/KubeApi.ts';
-import { expectOk } from './api/KubeApiError.ts';
+import type { KubeApi } from '../kube/KubeApi.ts';
+import { expectOk } from '../kube/KubeApiError.ts';
 import type { PodObject } from './KubeObjects.ts';
 
 const PAGE = 500;

@@ -1,6 +1,6 @@
 import type { MachineReportStore } from '../machines/MachineReportStore.ts';
-import type { KubeApi } from './api/KubeApi.ts';
-import { expectOk } from './api/KubeApiError.ts';
+import type { KubeApi } from '../kube/KubeApi.ts';
+import { expectOk } from '../kube/KubeApiError.ts';
 import { drainNode, type DrainOptions, type DrainResult } from './drainNode.ts';
 import type { MachineTokenRevoker, RevocationOutcome } from './MachineTokenRevoker.ts';
 import { cordonPatch } from './nodePatches.ts';

@@ -1,4 +1,4 @@
-import type { KubeApi } from './api/KubeApi.ts';
+import type { KubeApi } from '../kube/KubeApi.ts';
 import { drainNode, type DrainOptions, type DrainResult } from './drainNode.ts';
 import { maintenanceStartPatch, maintenanceTaintPatch } from './nodePatches.ts';
 import { updateNode } from './updateNode.ts';

@@ -1,5 +1,5 @@
-import type { KubeApi } from './api/KubeApi.ts';
-import { expectOk, KubeApiError } from './api/KubeApiError.ts';
+import type { KubeApi } from '../kube/KubeApi.ts';
+import { expectOk, KubeApiError } from '../kube/KubeApiError.ts';
 import type { NodeObject } from './KubeObjects.ts';
 
 /** A JSON merge patch of a Node (RFC 7386: `null` removes a field, a list is replaced whole). */

@@ -1,5 +1,5 @@
-import type { KubeApi } from '../../src/nodes/api/KubeApi.ts';
-import { expectOk } from '../../src/nodes/api/KubeApiError.ts';
+import type { KubeApi } from '../../src/kube/KubeApi.ts';
+import { expectOk } from '../../src/kube/KubeApiError.ts';
 import type { NodeObject, PodObject, Taint, Toleration } from '../../src/nodes/KubeObjects.ts';
 import { listPodsOnNode } from '../../src/nodes/listPodsOnNode.ts';
 

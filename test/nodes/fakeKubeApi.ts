@@ -1,4 +1,4 @@
-import type { KubeApi, KubeRequest, KubeResponse } from '../../src/nodes/api/KubeApi.ts';
+import type { KubeApi, KubeRequest, KubeResponse } from '../../src/kube/KubeApi.ts';
 import type { NodeObject, PodObject } from '../../src/nodes/KubeObjects.ts';
 
 /**

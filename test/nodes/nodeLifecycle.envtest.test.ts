@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { randomUUID } from 'node:crypto';
 import { createMachineTokenRevoker } from '../../src/cli/node/createMachineTokenRevoker.ts';
 import { encodeRecord } from '../../src/tokens/machineRecordsFormat.ts';
-import { createKubeApi as createTokenKubeApi } from '../../src/cli/token/kube/createKubeApi.ts';
+import { createClusterApi } from '../../src/cli/token/kube/createClusterApi.ts';
 import { readRevocations } from '../../src/cli/token/machines/revocationList.ts';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { AppEnv } from '../../src/http/AppEnv.ts';
@@ -11,8 +11,8 @@ import type { Authentication } from '../../src/http/auth/createAuthenticator.ts'
 import { createErrorAnswers } from '../../src/http/errors/createErrorAnswers.ts';
 import { createKubernetesReportStore } from '../../src/machines/createKubernetesReportStore.ts';
 import type { MachineReport } from '../../src/machines/MachineReport.ts';
-import { createKubeApi } from '../../src/nodes/api/createKubeApi.ts';
-import type { KubeApi } from '../../src/nodes/api/KubeApi.ts';
+import { createKubeApi } from '../../src/kube/createKubeApi.ts';
+import type { KubeApi } from '../../src/kube/KubeApi.ts';
 import type { TokenSecret } from '../../src/tokens/TokenSecret.ts';
 import { sampleFacts } from '../machines/sampleFacts.ts';
 import { startKindlingOn, type KindlingOn } from '../sources/kubernetes/startKindlingOn.ts';
@@ -259,7 +259,7 @@ describeEnvtest('node lifecycle (real kube-apiserver 1.20)', () => {
   });
 
   it('remove revokes the per-machine signed tokens minted for the machine, as token revoke --machine does', async () => {
-    const tokenApi = createTokenKubeApi(env.kubeConfig(), env.server);
+    const tokenApi = createClusterApi({ api, server: env.server });
     const jti = randomUUID();
     const exp = Math.floor(Date.now() / 1000) + 3600;
     const registry = {

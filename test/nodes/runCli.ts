@@ -1,6 +1,6 @@
 import { runNodeCommand } from '../../src/cli/node/runNodeCommand.ts';
 import type { NodeCommandContext } from '../../src/cli/node/NodeCommandContext.ts';
-import type { KubeApi } from '../../src/nodes/api/KubeApi.ts';
+import type { KubeApi } from '../../src/kube/KubeApi.ts';
 import { createSecretRevoker } from '../../src/nodes/createSecretRevoker.ts';
 
 export interface CliRun {

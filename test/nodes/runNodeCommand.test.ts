@@ -14,9 +14,9 @@ describe('kindling node / machines: the command line', () => {
     [['node', 'reboot', 'a'], /unknown command: kindling node reboot/],
     [['node', 'maintenance', 'a'], /expected: node maintenance NAME on\|off/],
     [['node', 'maintenance', 'a', 'off', '--reason', 'x'], /--reason and --timeout are options of "on"/],
-    [['node', 'maintenance', 'a', 'on', '--timeout', 'soon'], /--timeout: expected a duration such as 500ms/],
+    [['node', 'maintenance', 'a', 'on', '--timeout', 'soon'], /--timeout must be a duration such as 30m/],
     [['node', 'remove'], /expected: node remove NAME/],
-    [['node', 'remove', 'a', '--forse'], /Unknown option '--forse'/],
+    [['node', 'remove', 'a', '--forse'], /unknown flag --forse \(did you mean --force\?\)/],
     [['machines', 'list', '-o', 'yaml'], /-o: table or json/],
     [
       ['machines', 'label', '--label-facts', 'gpu.count,colour'],

@@ -1,5 +1,5 @@
 import type { MachineReportStore } from '../../machines/MachineReportStore.ts';
-import type { KubeApi } from '../../nodes/api/KubeApi.ts';
+import type { KubeApi } from '../../kube/KubeApi.ts';
 import type { MachineTokenRevoker } from '../../nodes/MachineTokenRevoker.ts';
 
 /** What node and machines commands use from the outside world; tests replace each part. */

@@ -1,15 +1,15 @@
 import type { MachineReportStore } from '../../machines/MachineReportStore.ts';
-import type { KubeApi } from '../../nodes/api/KubeApi.ts';
+import type { KubeApi } from '../../kube/KubeApi.ts';
 import { createSecretRevoker } from '../../nodes/createSecretRevoker.ts';
 import type { MachineTokenRevoker } from '../../nodes/MachineTokenRevoker.ts';
 import { REVOCATIONS_SECRET_NAME } from '../../tokens/machineRecordsFormat.ts';
-import type { KubeApi as TokenKubeApi } from '../token/kube/createKubeApi.ts';
+import type { ClusterApi } from '../token/kube/createClusterApi.ts';
 import { listMachineTokens } from '../token/machines/machineRegistry.ts';
 import { revokeTokens } from '../token/machines/revocationList.ts';
 
 export interface MachineTokenRevokerOptions {
   /** The token commands' client: the records `token mint` keeps and the revocation list. */
-  tokenApi: TokenKubeApi;
+  tokenApi: ClusterApi;
   api: KubeApi;
   namespace: string;
   reports: MachineReportStore;

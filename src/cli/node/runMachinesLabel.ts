@@ -1,9 +1,19 @@
+import { z } from 'zod';
 import { createKubernetesReportStore } from '../../machines/createKubernetesReportStore.ts';
 import { FACT_NAMES } from '../../machines/factLabels.ts';
 import { labelNodeWithFacts } from '../../machines/labelNodeWithFacts.ts';
-import { commandOptions, namespaceOf } from './commandOptions.ts';
+import { UsageError } from '../CommandError.ts';
+import { CLUSTER_FLAGS } from '../flags/flagSchemas.ts';
+import { parseCommandLine, type FlagDefinitions } from '../flags/parseFlags.ts';
+import { namespaceOf, nodeClusterFlags } from './nodeClusterFlags.ts';
 import type { NodeCommandContext } from './NodeCommandContext.ts';
-import { UsageError } from './UsageError.ts';
+
+export const MACHINES_LABEL_FLAGS: FlagDefinitions = {
+  'label-facts': { type: 'string', value: 'FACT,...', help: 'the facts to copy to the Nodes as labels' },
+  ...CLUSTER_FLAGS,
+};
+
+const schema = z.object({ 'label-facts': z.string().optional(), ...nodeClusterFlags });
 
 /**
  * `kindling machines label --label-facts gpu.count,arch [NAME ...]`: for each report (of NAME …, else of
@@ -14,7 +24,7 @@ export async function runMachinesLabel(
   args: readonly string[],
   context: NodeCommandContext,
 ): Promise<number> {
-  const { values, positionals } = commandOptions(args, { 'label-facts': { type: 'string' } });
+  const { flags: values, positionals } = parseCommandLine(args, MACHINES_LABEL_FLAGS, schema);
   const names = (values['label-facts'] ?? '')
     .split(',')
     .map((name) => name.trim())

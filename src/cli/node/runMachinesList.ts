@@ -1,16 +1,32 @@
+import { z } from 'zod';
 import { createKubernetesReportStore } from '../../machines/createKubernetesReportStore.ts';
 import type { MachineReport } from '../../machines/MachineReport.ts';
-import { commandOptions, namespaceOf } from './commandOptions.ts';
+import { UsageError } from '../CommandError.ts';
+import { CLUSTER_FLAGS } from '../flags/flagSchemas.ts';
+import { parseCommandLine, type FlagDefinitions } from '../flags/parseFlags.ts';
 import { formatMachineTable } from './formatMachineTable.ts';
+import { namespaceOf, nodeClusterFlags } from './nodeClusterFlags.ts';
 import type { NodeCommandContext } from './NodeCommandContext.ts';
-import { UsageError } from './UsageError.ts';
+
+export const MACHINES_LIST_FLAGS: FlagDefinitions = {
+  output: { type: 'string', short: 'o', value: 'FORMAT', help: 'table (default) or json' },
+  'metrics-url': {
+    type: 'string',
+    value: 'URL',
+    help: "a server's metrics port, to read the reports it holds (directory source)",
+  },
+  ...CLUSTER_FLAGS,
+};
+
+const schema = z.object({
+  output: z.string().default('table'),
+  'metrics-url': z.string().optional(),
+  ...nodeClusterFlags,
+});
 
 /** `kindling machines list [-o table|json]`: from the namespace's ConfigMaps, or a server's metrics port. */
 export async function runMachinesList(args: readonly string[], context: NodeCommandContext): Promise<number> {
-  const { values, positionals } = commandOptions(args, {
-    output: { type: 'string', short: 'o', default: 'table' },
-    'metrics-url': { type: 'string' },
-  });
+  const { flags: values, positionals } = parseCommandLine(args, MACHINES_LIST_FLAGS, schema);
   if (positionals.length > 0) throw new UsageError('machines list takes no argument');
   if (values.output !== 'table' && values.output !== 'json') throw new UsageError('-o: table or json');
   if (values['metrics-url'] !== undefined && values.namespace !== undefined) {

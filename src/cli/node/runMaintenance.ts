@@ -1,18 +1,30 @@
+import { z } from 'zod';
 import { endMaintenance } from '../../nodes/endMaintenance.ts';
 import { startMaintenance } from '../../nodes/startMaintenance.ts';
-import { commandOptions, timeoutOf } from './commandOptions.ts';
+import { UsageError } from '../CommandError.ts';
+import { CLUSTER_FLAGS, durationFlag } from '../flags/flagSchemas.ts';
+import { parseCommandLine, type FlagDefinitions } from '../flags/parseFlags.ts';
+import { nodeClusterFlags } from './nodeClusterFlags.ts';
 import type { NodeCommandContext } from './NodeCommandContext.ts';
 import { describePending, printDrainProgress } from './printDrainProgress.ts';
-import { UsageError } from './UsageError.ts';
 
 const DEFAULT_TIMEOUT_MS = 600_000;
 
+export const MAINTENANCE_FLAGS: FlagDefinitions = {
+  reason: { type: 'string', value: 'TEXT', help: 'why, shown with the maintenance taint' },
+  timeout: { type: 'string', value: 'DURATION', help: 'give up on the drain after (default 10m)' },
+  ...CLUSTER_FLAGS,
+};
+
+const schema = z.object({
+  reason: z.string().optional(),
+  timeout: durationFlag().optional(),
+  ...nodeClusterFlags,
+});
+
 /** `kindling node maintenance NAME on|off`. */
 export async function runMaintenance(args: readonly string[], context: NodeCommandContext): Promise<number> {
-  const { values, positionals } = commandOptions(args, {
-    reason: { type: 'string' },
-    timeout: { type: 'string' },
-  });
+  const { flags: values, positionals } = parseCommandLine(args, MAINTENANCE_FLAGS, schema);
   const [nodeName, mode, ...extra] = positionals;
   if (nodeName === undefined || (mode !== 'on' && mode !== 'off') || extra.length > 0) {
     throw new UsageError('expected: node maintenance NAME on|off');
@@ -20,7 +32,7 @@ export async function runMaintenance(args: readonly string[], context: NodeComma
   if (mode === 'off' && (values.reason !== undefined || values.timeout !== undefined)) {
     throw new UsageError('--reason and --timeout are options of "on"');
   }
-  const timeoutMs = timeoutOf(values.timeout, DEFAULT_TIMEOUT_MS);
+  const timeoutMs = values.timeout ?? DEFAULT_TIMEOUT_MS;
   const api = context.connect(values.kubeconfig);
   const { stdout, stderr } = context;
 

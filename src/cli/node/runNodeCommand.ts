@@ -1,9 +1,9 @@
 import { homedir } from 'node:os';
 import { FACT_NAMES } from '../../machines/factLabels.ts';
-import { createKubeApi } from '../../nodes/api/createKubeApi.ts';
-import { CommandError } from '../token/CommandError.ts';
+import { createKubeApi } from '../../kube/createKubeApi.ts';
+import { CommandError, UsageError } from '../CommandError.ts';
 import { connectCluster } from '../token/kube/connectCluster.ts';
-import { createKubeApi as createTokenKubeApi } from '../token/kube/createKubeApi.ts';
+import { createClusterApi } from '../token/kube/createClusterApi.ts';
 import { createMachineTokenRevoker } from './createMachineTokenRevoker.ts';
 import type { NodeCommandContext } from './NodeCommandContext.ts';
 import { NODE_USAGE } from './nodeUsage.ts';
@@ -11,7 +11,6 @@ import { runMachinesLabel } from './runMachinesLabel.ts';
 import { runMachinesList } from './runMachinesList.ts';
 import { runMaintenance } from './runMaintenance.ts';
 import { runRemove } from './runRemove.ts';
-import { UsageError } from './UsageError.ts';
 
 /** The same cluster `kindling token` picks (connectCluster), so that both commands act on one. */
 export function defaultNodeCommandContext(env: NodeJS.ProcessEnv): NodeCommandContext {
@@ -21,14 +20,13 @@ export function defaultNodeCommandContext(env: NodeJS.ProcessEnv): NodeCommandCo
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
     connect: (kubeconfig) => createKubeApi({ kubeConfig: cluster(kubeconfig).kubeConfig }),
-    revoker: ({ kubeconfig, ...options }) => {
-      const { kubeConfig, server } = cluster(kubeconfig);
-      return createMachineTokenRevoker({
-        tokenApi: createTokenKubeApi(kubeConfig, server),
+    // The token records go through the same raw client as the node's own calls.
+    revoker: ({ kubeconfig, ...options }) =>
+      createMachineTokenRevoker({
+        tokenApi: createClusterApi({ api: options.api, server: cluster(kubeconfig).server }),
         now: Date.now,
         ...options,
-      });
-    },
+      }),
     fetch: globalThis.fetch,
     now: Date.now,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -67,13 +65,13 @@ export async function runNodeCommand(
         throw new UsageError(`unknown command: kindling ${[group, command].filter(Boolean).join(' ')}`);
     }
   } catch (error) {
-    // connectCluster and the token records report with the token commands' errors, and their exit codes.
-    if (error instanceof CommandError) {
-      context.stderr(`kindling: ${error.message}\n`);
-      return error.exitCode;
+    if (error instanceof UsageError) {
+      context.stderr(`kindling: ${error.message}\n\n${usage}`);
+      return 2;
     }
-    if (!(error instanceof UsageError)) throw error;
-    context.stderr(`kindling: ${error.message}\n\n${usage}`);
-    return 2;
+    // connectCluster and the token records: their message and exit code, without the usage.
+    if (!(error instanceof CommandError)) throw error;
+    context.stderr(`kindling: ${error.message}\n`);
+    return error.exitCode;
   }
 }

@@ -1,21 +1,33 @@
+import { z } from 'zod';
 import { createKubernetesReportStore } from '../../machines/createKubernetesReportStore.ts';
 import { removeNode } from '../../nodes/removeNode.ts';
-import { commandOptions, namespaceOf, timeoutOf } from './commandOptions.ts';
+import { UsageError } from '../CommandError.ts';
+import { CLUSTER_FLAGS, durationFlag } from '../flags/flagSchemas.ts';
+import { parseCommandLine, type FlagDefinitions } from '../flags/parseFlags.ts';
+import { namespaceOf, nodeClusterFlags } from './nodeClusterFlags.ts';
 import type { NodeCommandContext } from './NodeCommandContext.ts';
 import { describePending, printDrainProgress } from './printDrainProgress.ts';
-import { UsageError } from './UsageError.ts';
 
 const DEFAULT_TIMEOUT_MS = 600_000;
 
+export const REMOVE_FLAGS: FlagDefinitions = {
+  timeout: { type: 'string', value: 'DURATION', help: 'give up on evictions after (default 10m)' },
+  force: { type: 'boolean', help: 'at the timeout, delete the pods that could not be evicted' },
+  ...CLUSTER_FLAGS,
+};
+
+const schema = z.object({
+  timeout: durationFlag().default(DEFAULT_TIMEOUT_MS),
+  force: z.boolean().default(false),
+  ...nodeClusterFlags,
+});
+
 /** `kindling node remove NAME [--timeout 10m] [--force]`. */
 export async function runRemove(args: readonly string[], context: NodeCommandContext): Promise<number> {
-  const { values, positionals } = commandOptions(args, {
-    timeout: { type: 'string' },
-    force: { type: 'boolean' },
-  });
+  const { flags: values, positionals } = parseCommandLine(args, REMOVE_FLAGS, schema);
   const [nodeName, ...extra] = positionals;
   if (nodeName === undefined || extra.length > 0) throw new UsageError('expected: node remove NAME');
-  const timeoutMs = timeoutOf(values.timeout, DEFAULT_TIMEOUT_MS);
+  const timeoutMs = values.timeout;
   const namespace = namespaceOf(values.namespace, context.env);
   const api = context.connect(values.kubeconfig);
   const reports = createKubernetesReportStore({ api, namespace });
@@ -28,7 +40,7 @@ export async function runRemove(args: readonly string[], context: NodeCommandCon
     revoker,
     reports,
     timeoutMs,
-    force: values.force ?? false,
+    force: values.force,
     now: context.now,
     sleep: context.sleep,
     onProgress: printDrainProgress(nodeName, stderr),

@@ -1,6 +1,6 @@
 import { KindlingError } from '../../errors/KindlingError.ts';
 import { createCommandContext, type CommandContext } from './CommandContext.ts';
-import { CommandError } from './CommandError.ts';
+import { CommandError } from '../CommandError.ts';
 import { runCreate } from './commands/runCreate.ts';
 import { runList } from './commands/runList.ts';
 import { runMint } from './commands/runMint.ts';

@@ -5,7 +5,7 @@ import { REVOKE_FLAGS } from './commands/runRevoke.ts';
 import { ROTATE_FLAGS } from './commands/runRotate.ts';
 import { ROTATE_KEY_FLAGS } from './commands/runRotateKey.ts';
 import { STUB_FLAGS } from './commands/runStub.ts';
-import { describeFlags, type FlagDefinitions } from './flags/parseFlags.ts';
+import { describeFlags, type FlagDefinitions } from '../flags/parseFlags.ts';
 
 interface CommandHelp {
   synopsis: string;

@@ -1,6 +1,6 @@
 import { createKubernetesReportStore } from '../../machines/createKubernetesReportStore.ts';
 import type { MachineReportStore } from '../../machines/MachineReportStore.ts';
-import { createKubeApi } from '../../nodes/api/createKubeApi.ts';
+import { createKubeApi } from '../../kube/createKubeApi.ts';
 import type { StoreObserver } from '../../store/StoreObserver.ts';
 import { DEFAULT_SELECTOR } from '../../tokens/labels.ts';
 import type { Source } from '../Source.ts';

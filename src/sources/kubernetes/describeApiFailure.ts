@@ -20,13 +20,21 @@ export interface ApiFailure {
 }
 
 export interface FailureContext {
-  verb: 'list' | 'watch' | 'get' | 'patch';
+  /** As RBAC names it: `list`, `watch`, `get`, `patch`, `create`, `delete`. */
+  verb: string;
   /** As `kubectl auth can-i` names it: `secrets`, or `configmaps/cluster-info` for one name. Default secrets. */
   resource?: string;
-  /** undefined: all namespaces. */
+  /** The object, when the call names one and `resource` does not. */
+  name?: string | undefined;
+  /** undefined: all namespaces for the server; a cluster-scoped resource for an operator's command. */
   namespace: string | undefined;
   /** For a write: the flag that turns it off, offered beside the permission it needs. */
   disableWith?: string;
+  /**
+   * Set when an operator's command made the call (the CLI): the remedy is the operator's own credentials and
+   * kubeconfig, not the server's Role, and a 404 or 409 is an answer a person can act on.
+   */
+  operator?: { server: string };
 }
 
 interface StatusLike {
@@ -88,14 +96,55 @@ function networkCode(error: unknown): string | undefined {
 
 const clip = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}…` : text);
 
-/** Turns whatever a list, watch, get or patch threw into a failure kind and one clear sentence. */
-export function describeApiFailure(
-  error: unknown,
-  { verb, resource = 'secrets', namespace, disableWith }: FailureContext,
-): ApiFailure {
-  const where = namespace === undefined ? 'in all namespaces' : `in namespace "${namespace}"`;
+/** Turns whatever a call to the API server threw into a failure kind and one clear sentence. */
+export function describeApiFailure(error: unknown, context: FailureContext): ApiFailure {
   const status = statusOf(error);
-  if (status?.status === 403) {
+  if (status !== undefined) {
+    return context.operator === undefined
+      ? forServer(status, context)
+      : forOperator(status, context, context.operator.server);
+  }
+  const { verb, operator } = context;
+  const what = `${verb} ${objectOf(context)}${whereOf(context)}`;
+  const { name, cause } = (error ?? {}) as { name?: unknown; cause?: { name?: unknown } };
+  // node:http reports an aborted request as an AbortError whose cause is the signal's reason.
+  if (name === 'TimeoutError' || (name === 'AbortError' && cause?.name === 'TimeoutError')) {
+    const message =
+      operator === undefined
+        ? `${what} timed out`
+        : `${what}: the API server at ${operator.server} did not answer in time`;
+    return { kind: 'timeout', message };
+  }
+  const code = networkCode(error);
+  const reason = code ?? (error instanceof Error ? error.message : String(error));
+  if (code !== undefined || error instanceof TypeError) {
+    const server = operator === undefined ? 'the API server' : `the API server at ${operator.server}`;
+    return {
+      kind: 'unreachable',
+      message: clip(`cannot reach ${server} to ${verb} ${objectOf(context)}${whereOf(context)}: ${reason}`),
+    };
+  }
+  return { kind: 'internal', message: clip(`${what} failed: ${reason}`) };
+}
+
+/** `secrets`, or `secrets "token-workers"` when the call names one. */
+function objectOf({ resource = 'secrets', name }: FailureContext): string {
+  return name === undefined ? resource : `${resource} "${name}"`;
+}
+
+function whereOf({ namespace, operator }: FailureContext): string {
+  if (namespace !== undefined) return ` in namespace "${namespace}"`;
+  return operator === undefined ? ' in all namespaces' : '';
+}
+
+/** The server's own calls: it runs as a service account, so RBAC is fixed with a Role in the manifests. */
+function forServer(
+  { status, said }: { status: number; said: string | undefined },
+  context: FailureContext,
+): ApiFailure {
+  const { verb, resource = 'secrets', namespace, disableWith } = context;
+  const what = `${verb} ${resource}${whereOf(context)}`;
+  if (status === 403) {
     const grant =
       namespace === undefined
         ? 'a ClusterRole and ClusterRoleBinding'
@@ -106,48 +155,68 @@ export function describeApiFailure(
         : `get, list and watch on ${resource}`;
     return {
       kind: 'forbidden',
-      status: 403,
+      status,
       message: clip(
-        `missing RBAC permission: cannot ${verb} ${resource} ${where}; grant ${needs} with ${grant}` +
-          (status.said ? ` (API server: ${status.said})` : ''),
+        `missing RBAC permission: cannot ${what}; grant ${needs} with ${grant}` +
+          (said ? ` (API server: ${said})` : ''),
       ),
     };
   }
-  if (status?.status === 401) {
+  if (status === 401) {
     return {
       kind: 'unauthorized',
-      status: 401,
-      message: `the API server rejected the credentials (401 Unauthorized) to ${verb} ${resource} ${where}; check the service account token or the kubeconfig`,
+      status,
+      message: `the API server rejected the credentials (401 Unauthorized) to ${what}; check the service account token or the kubeconfig`,
     };
   }
-  if (status?.status === 410) {
-    return {
-      kind: 'expired',
-      status: 410,
-      message: `${verb} ${resource} ${where}: resource version expired (410 Gone)`,
-    };
+  if (status === 410) {
+    return { kind: 'expired', status, message: `${what}: resource version expired (410 Gone)` };
   }
-  if (status) {
-    return {
-      kind: 'server',
-      status: status.status,
-      message: clip(
-        `${verb} ${resource} ${where} failed with HTTP ${status.status}${status.said ? `: ${status.said}` : ''}`,
-      ),
-    };
+  return {
+    kind: 'server',
+    status,
+    message: clip(`${what} failed with HTTP ${status}${said ? `: ${said}` : ''}`),
+  };
+}
+
+/** An operator's command: the fix is in their own credentials, or in running the command again. */
+function forOperator(
+  { status, said }: { status: number; said: string | undefined },
+  context: FailureContext,
+  server: string,
+): ApiFailure {
+  const { verb, resource = 'secrets' } = context;
+  const object = `${objectOf(context)}${whereOf(context)}`;
+  const api = said === undefined ? '' : ` (API server: ${clip(said)})`;
+  switch (status) {
+    case 401:
+      return {
+        kind: 'unauthorized',
+        status,
+        message: `the API server at ${server} rejected the credentials (401 Unauthorized); check the kubeconfig`,
+      };
+    case 403:
+      return {
+        kind: 'forbidden',
+        status,
+        message: `forbidden: cannot ${verb} ${object}; your credentials need "${verb}" on ${resource}${whereOf(context)}${api}`,
+      };
+    case 404:
+      return {
+        kind: 'server',
+        status,
+        message:
+          said === undefined
+            ? `${objectOf(context)} not found${whereOf(context)}`
+            : `cannot ${verb} ${object}: ${clip(said)}`,
+      };
+    case 409:
+      return {
+        kind: 'server',
+        status,
+        message: `${object} was changed by someone else while this command ran (409 Conflict); run the command again${api}`,
+      };
+    default:
+      return { kind: 'server', status, message: `${verb} ${object} failed with HTTP ${status}${api}` };
   }
-  const { name, cause } = (error ?? {}) as { name?: unknown; cause?: { name?: unknown } };
-  // node:http reports an aborted request as an AbortError whose cause is the signal's reason.
-  if (name === 'TimeoutError' || (name === 'AbortError' && cause?.name === 'TimeoutError')) {
-    return { kind: 'timeout', message: `${verb} ${resource} ${where} timed out` };
-  }
-  const code = networkCode(error);
-  const reason = code ?? (error instanceof Error ? error.message : String(error));
-  if (code !== undefined || error instanceof TypeError) {
-    return {
-      kind: 'unreachable',
-      message: clip(`cannot reach the API server to ${verb} ${resource} ${where}: ${reason}`),
-    };
-  }
-  return { kind: 'internal', message: clip(`${verb} ${resource} ${where} failed: ${reason}`) };
 }

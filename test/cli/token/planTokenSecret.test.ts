@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterSecret } from '../../../src/cli/token/kube/createKubeApi.ts';
+import type { ClusterSecret } from '../../../src/cli/token/kube/createClusterApi.ts';
 import {
   newTokenSecret,
   planToken,

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { readPoolSecret } from '../../../src/cli/token/pool/readPoolSecret.ts';
-import type { ClusterSecret } from '../../../src/cli/token/kube/createKubeApi.ts';
+import type { ClusterSecret } from '../../../src/cli/token/kube/createClusterApi.ts';
 import { describeEnvtest, startEnvtest, type Envtest } from '../../support/envtest.ts';
 import { ignitionConfig } from '../../support/tokenSecret.ts';
 import { waitFor } from '../../support/waitFor.ts';

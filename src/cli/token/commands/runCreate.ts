@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { decodePayload } from '../../../tokens/decodePayload.ts';
 import type { CommandContext } from '../CommandContext.ts';
-import { clusterError } from '../CommandError.ts';
+import { clusterError } from '../../CommandError.ts';
 import { tokenSecretName } from '../format/cliAnnotations.ts';
-import { CLUSTER_FLAGS, clusterFlags, durationFlag, fileName, poolName } from '../flags/flagSchemas.ts';
-import { parseFlags, type FlagDefinitions } from '../flags/parseFlags.ts';
-import { openKubeApi } from '../kube/openKubeApi.ts';
+import { CLUSTER_FLAGS, clusterFlags, durationFlag, fileName, poolName } from '../../flags/flagSchemas.ts';
+import { parseFlags, type FlagDefinitions } from '../../flags/parseFlags.ts';
+import { openClusterApi } from '../kube/openClusterApi.ts';
 import { checkServable } from '../pool/checkServable.ts';
 import { findPoolSecret } from '../pool/findPoolSecret.ts';
 import { describeBootstrapToken } from '../pool/describeBootstrapToken.ts';
@@ -65,7 +65,7 @@ export async function runCreate(args: readonly string[], context: CommandContext
     payload: flags.payload,
     readFile: context.readFile,
   });
-  const api = openKubeApi(flags.kubeconfig, context);
+  const api = openClusterApi(flags.kubeconfig, context);
   const now = context.now();
 
   const existing = await findPoolSecret(api, namespace, pool);

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { CommandContext } from '../CommandContext.ts';
 import { formatDuration } from '../format/timeFormat.ts';
-import { CLUSTER_FLAGS, clusterFlags, poolName } from '../flags/flagSchemas.ts';
-import { parseFlags, type FlagDefinitions } from '../flags/parseFlags.ts';
-import { openKubeApi } from '../kube/openKubeApi.ts';
+import { CLUSTER_FLAGS, clusterFlags, poolName } from '../../flags/flagSchemas.ts';
+import { parseFlags, type FlagDefinitions } from '../../flags/parseFlags.ts';
+import { openClusterApi } from '../kube/openClusterApi.ts';
 import { describeMachines, type MachineView } from '../list/describeMachines.ts';
 import { describePool, type PoolView } from '../list/describePool.ts';
 import { printTable } from '../list/printTable.ts';
@@ -28,7 +28,7 @@ const schema = z.object({
 export async function runList(args: readonly string[], context: CommandContext): Promise<number> {
   const flags = parseFlags(args, LIST_FLAGS, schema);
   const { namespace, pool } = flags;
-  const api = openKubeApi(flags.kubeconfig, context);
+  const api = openClusterApi(flags.kubeconfig, context);
   const now = context.now();
   const secrets =
     pool === undefined

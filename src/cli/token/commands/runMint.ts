@@ -9,9 +9,9 @@ import {
   keyNamespace,
   poolName,
   serverUrl,
-} from '../flags/flagSchemas.ts';
-import { parseFlags, type FlagDefinitions } from '../flags/parseFlags.ts';
-import { openKubeApi } from '../kube/openKubeApi.ts';
+} from '../../flags/flagSchemas.ts';
+import { parseFlags, type FlagDefinitions } from '../../flags/parseFlags.ts';
+import { openClusterApi } from '../kube/openClusterApi.ts';
 import { DEFAULT_MACHINE_TOKEN_TTL_MS, mintForMachine } from '../machines/mintForMachine.ts';
 
 export const MINT_FLAGS: FlagDefinitions = {
@@ -35,7 +35,7 @@ const schema = z.object({
 /** `token mint`: prints a per-machine token (a compact JWS); reports go to stderr. See tokenUsage.ts. */
 export async function runMint(args: readonly string[], context: CommandContext): Promise<number> {
   const flags = parseFlags(args, MINT_FLAGS, schema);
-  const api = openKubeApi(flags.kubeconfig, context);
+  const api = openClusterApi(flags.kubeconfig, context);
   const minted = await mintForMachine({
     api,
     namespace: flags.namespace,

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { CommandContext } from '../CommandContext.ts';
-import { usageError } from '../CommandError.ts';
+import { usageError } from '../../CommandError.ts';
 import { REVOCATIONS_SECRET_NAME } from '../../../tokens/machineRecordsFormat.ts';
 import { rfc3339 } from '../format/timeFormat.ts';
-import { CLUSTER_FLAGS, clusterFlags, machineName, poolName } from '../flags/flagSchemas.ts';
-import { parseFlags, type FlagDefinitions } from '../flags/parseFlags.ts';
-import type { KubeApi } from '../kube/createKubeApi.ts';
-import { openKubeApi } from '../kube/openKubeApi.ts';
+import { CLUSTER_FLAGS, clusterFlags, machineName, poolName } from '../../flags/flagSchemas.ts';
+import { parseFlags, type FlagDefinitions } from '../../flags/parseFlags.ts';
+import type { ClusterApi } from '../kube/createClusterApi.ts';
+import { openClusterApi } from '../kube/openClusterApi.ts';
 import { listMachineTokens } from '../machines/machineRegistry.ts';
 import { revokeTokens } from '../machines/revocationList.ts';
 import { revokePool } from '../pool/revokePool.ts';
@@ -34,7 +34,7 @@ const schema = z
 /** `token revoke`: refused (403) once the server has seen the change. See tokenUsage.ts. */
 export async function runRevoke(args: readonly string[], context: CommandContext): Promise<number> {
   const flags = parseFlags(args, REVOKE_FLAGS, schema);
-  const api = openKubeApi(flags.kubeconfig, context);
+  const api = openClusterApi(flags.kubeconfig, context);
   const now = context.now();
   const lines =
     flags.machine === undefined
@@ -45,7 +45,7 @@ export async function runRevoke(args: readonly string[], context: CommandContext
 }
 
 async function revokeMachine(
-  api: KubeApi,
+  api: ClusterApi,
   namespace: string,
   machine: string,
   pool: string | undefined,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ANNOTATION_EXPIRES_AT, ANNOTATION_PREVIOUS_EXPIRES_AT } from '../../../tokens/labels.ts';
 import { readSecretData } from '../../../tokens/readSecretData.ts';
 import type { CommandContext } from '../CommandContext.ts';
-import { usageError } from '../CommandError.ts';
+import { usageError } from '../../CommandError.ts';
 import {
   ANNOTATION_BOOTSTRAP_TOKEN_SECRET,
   ANNOTATION_REVOKED_AT,
@@ -11,9 +11,9 @@ import {
 } from '../format/cliAnnotations.ts';
 import { describeExpiry, tokenFingerprint } from '../format/describeToken.ts';
 import { ceilToSecond, rfc3339 } from '../format/timeFormat.ts';
-import { CLUSTER_FLAGS, clusterFlags, durationFlag, poolName } from '../flags/flagSchemas.ts';
-import { parseFlags, type FlagDefinitions } from '../flags/parseFlags.ts';
-import { openKubeApi } from '../kube/openKubeApi.ts';
+import { CLUSTER_FLAGS, clusterFlags, durationFlag, poolName } from '../../flags/flagSchemas.ts';
+import { parseFlags, type FlagDefinitions } from '../../flags/parseFlags.ts';
+import { openClusterApi } from '../kube/openClusterApi.ts';
 import { checkServable } from '../pool/checkServable.ts';
 import { requirePoolSecret } from '../pool/findPoolSecret.ts';
 import { describeBootstrapToken } from '../pool/describeBootstrapToken.ts';
@@ -61,7 +61,7 @@ const base64 = (text: string) => Buffer.from(text).toString('base64');
 export async function runRotate(args: readonly string[], context: CommandContext): Promise<number> {
   const flags = parseFlags(args, ROTATE_FLAGS, schema);
   const { pool, namespace } = flags;
-  const api = openKubeApi(flags.kubeconfig, context);
+  const api = openClusterApi(flags.kubeconfig, context);
   const existing = await requirePoolSecret(api, namespace, pool);
   const now = context.now();
   refuseToDropLivePrevious(existing, now, flags.force);

@@ -4,12 +4,12 @@ import { PREVIOUS_KEY } from '../../../tokens/jws/signingKeyFormat.ts';
 import { signingKeySecret } from '../../../tokens/jws/signingKeySecret.ts';
 import { toPublicJwk } from '../../../tokens/jws/toPublicJwk.ts';
 import type { CommandContext } from '../CommandContext.ts';
-import { usageError } from '../CommandError.ts';
+import { usageError } from '../../CommandError.ts';
 import { SIGNING_KEY_SECRET_NAME } from '../../../tokens/machineRecordsFormat.ts';
 import { rfc3339 } from '../format/timeFormat.ts';
-import { CLUSTER_FLAGS, clusterFlags, KEY_NAMESPACE_FLAG, keyNamespace } from '../flags/flagSchemas.ts';
-import { parseFlags, type FlagDefinitions } from '../flags/parseFlags.ts';
-import { openKubeApi } from '../kube/openKubeApi.ts';
+import { CLUSTER_FLAGS, clusterFlags, KEY_NAMESPACE_FLAG, keyNamespace } from '../../flags/flagSchemas.ts';
+import { parseFlags, type FlagDefinitions } from '../../flags/parseFlags.ts';
+import { openClusterApi } from '../kube/openClusterApi.ts';
 import { ensureSigningKey, syncVerificationKeys } from '../machines/ensureSigningKey.ts';
 import { listMachineTokens } from '../machines/machineRegistry.ts';
 
@@ -35,7 +35,7 @@ const schema = z.object({
 export async function runRotateKey(args: readonly string[], context: CommandContext): Promise<number> {
   const flags = parseFlags(args, ROTATE_KEY_FLAGS, schema);
   const { namespace } = flags;
-  const api = openKubeApi(flags.kubeconfig, context);
+  const api = openClusterApi(flags.kubeconfig, context);
   const places = { api, namespace, keyNamespace: flags['key-namespace'] };
   const state = await ensureSigningKey(places);
   if (state.created) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CommandContext } from '../CommandContext.ts';
-import { usageError } from '../CommandError.ts';
+import { usageError } from '../../CommandError.ts';
 import {
   CLUSTER_FLAGS,
   clusterFlags,
@@ -12,9 +12,9 @@ import {
   serverUrl,
   KEY_NAMESPACE_FLAG,
   keyNamespace,
-} from '../flags/flagSchemas.ts';
-import { parseFlags, type FlagDefinitions } from '../flags/parseFlags.ts';
-import { openKubeApi } from '../kube/openKubeApi.ts';
+} from '../../flags/flagSchemas.ts';
+import { parseFlags, type FlagDefinitions } from '../../flags/parseFlags.ts';
+import { openClusterApi } from '../kube/openClusterApi.ts';
 import { DEFAULT_MACHINE_TOKEN_TTL_MS } from '../machines/mintForMachine.ts';
 import { checkServable } from '../pool/checkServable.ts';
 import { requirePoolSecret } from '../pool/findPoolSecret.ts';
@@ -102,7 +102,7 @@ export async function runStub(args: readonly string[], context: CommandContext):
     advertise: flags.advertise,
     ...(machine === undefined ? {} : { machine }),
   };
-  const api = openKubeApi(flags.kubeconfig, context);
+  const api = openClusterApi(flags.kubeconfig, context);
   const poolSecret = await requirePoolSecret(api, namespace, pool);
   checkServable(poolSecret.secret, `Secret ${namespace}/${poolSecret.name}`);
   checkPoolFitsStub(poolSecret, options);

@@ -1,4 +1,4 @@
-import { CommandError } from '../CommandError.ts';
+import { CommandError } from '../../CommandError.ts';
 
 /** A failed API call (exit 1), with the HTTP status so that callers can act on 404 or 409. */
 export class KubeCallError extends CommandError {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { KindlingError } from '../../../errors/KindlingError.ts';
 import { loadKubeConfig, type KubeConnection } from '../../../sources/kubernetes/loadKubeConfig.ts';
-import { usageError } from '../CommandError.ts';
+import { CommandError } from '../../CommandError.ts';
 
 export interface ConnectClusterOptions {
   /** `--kubeconfig` */
@@ -24,7 +24,8 @@ export function connectCluster({ kubeconfig, env, homeDir }: ConnectClusterOptio
     if (home !== undefined && existsSync(home)) return loadKubeConfig({ kubeconfig: home, env });
     return loadKubeConfig({ env });
   } catch (error) {
-    if (error instanceof KindlingError) throw usageError(error.message);
+    // Exit 2 (the kubeconfig given is wrong), but no usage: the command line itself is fine.
+    if (error instanceof KindlingError) throw new CommandError(error.message, 2);
     throw error;
   }
 }

@@ -5,7 +5,7 @@ import {
 } from '../../../tokens/labels.ts';
 import { tokenFingerprint } from '../format/describeToken.ts';
 import { rfc3339 } from '../format/timeFormat.ts';
-import type { KubeApi } from '../kube/createKubeApi.ts';
+import type { ClusterApi } from '../kube/createClusterApi.ts';
 import { isPreviousTokenLive, previousTokenEnd, type PoolSecret } from '../pool/readPoolSecret.ts';
 import { describeServing, type ServingStatus } from './describeServing.ts';
 
@@ -29,7 +29,7 @@ export interface PoolView {
 
 const time = (ms: number | undefined) => (ms === undefined ? null : rfc3339(ms));
 
-export async function describePool(api: KubeApi, pool: PoolSecret, now: number): Promise<PoolView> {
+export async function describePool(api: ClusterApi, pool: PoolSecret, now: number): Promise<PoolView> {
   const serving = await describeServing(api, pool, now);
   const previousLive = pool.previousToken !== undefined && isPreviousTokenLive(pool, now);
   return {

@@ -5,7 +5,7 @@ import { templateNeeds } from '../../../templates/templateNeeds.ts';
 import { parseTokenSecret } from '../../../tokens/parseTokenSecret.ts';
 import { MAX_PAYLOAD_BYTES } from '../pool/readPoolSource.ts';
 import { isPreviousTokenLive, isTokenLive, type PoolSecret } from '../pool/readPoolSecret.ts';
-import type { KubeApi } from '../kube/createKubeApi.ts';
+import type { ClusterApi } from '../kube/createClusterApi.ts';
 import { KubeCallError } from '../kube/KubeCallError.ts';
 import { readTemplateClusterData } from './readTemplateClusterData.ts';
 
@@ -25,7 +25,7 @@ export interface Serving {
  * against format v1, then a template rendered with the cluster data the server would read. The tokens'
  * state comes first: a revoked pool is `revoked` whatever it would serve.
  */
-export async function describeServing(api: KubeApi, pool: PoolSecret, now: number): Promise<Serving> {
+export async function describeServing(api: ClusterApi, pool: PoolSecret, now: number): Promise<Serving> {
   let parsed;
   try {
     parsed = parseTokenSecret(pool.secret, { maxPayloadBytes: MAX_PAYLOAD_BYTES });
@@ -43,7 +43,7 @@ export async function describeServing(api: KubeApi, pool: PoolSecret, now: numbe
 }
 
 async function renderedContent(
-  api: KubeApi,
+  api: ClusterApi,
   payload: Buffer | undefined,
   template: Parameters<typeof templateNeeds>[0] | undefined,
   now: number,

@@ -4,7 +4,7 @@ import { readClusterInfo } from '../../../templates/readClusterInfo.ts';
 import { renderError } from '../../../templates/renderError.ts';
 import type { TemplateNeeds } from '../../../templates/templateNeeds.ts';
 import { parseTime, rfc3339 } from '../format/timeFormat.ts';
-import type { KubeApi } from '../kube/createKubeApi.ts';
+import type { ClusterApi } from '../kube/createClusterApi.ts';
 
 /**
  * The cluster data a template reads, fetched as the server fetches it (the bootstrap token's Secret,
@@ -13,7 +13,7 @@ import type { KubeApi } from '../kube/createKubeApi.ts';
  * unusable, including a bootstrap token that has expired: the config would render, and the join fail.
  */
 export async function readTemplateClusterData(
-  api: KubeApi,
+  api: ClusterApi,
   needs: TemplateNeeds,
   now: number,
 ): Promise<ClusterData> {

@@ -4,13 +4,13 @@ import { createSigningKey } from '../../../tokens/jws/createSigningKey.ts';
 import { readSigningKeySecret } from '../../../tokens/jws/readSigningKeySecret.ts';
 import { signingKeySecret } from '../../../tokens/jws/signingKeySecret.ts';
 import { verificationKeysSecret } from '../../../tokens/jws/verificationKeysSecret.ts';
-import { clusterError, usageError } from '../CommandError.ts';
+import { clusterError, usageError } from '../../CommandError.ts';
 import {
   LABEL_VERIFICATION_KEYS,
   SIGNING_KEY_SECRET_NAME,
   VERIFICATION_KEYS_SECRET_NAME,
 } from '../../../tokens/machineRecordsFormat.ts';
-import type { ClusterSecret, KubeApi } from '../kube/createKubeApi.ts';
+import type { ClusterSecret, ClusterApi } from '../kube/createClusterApi.ts';
 import { hasStatus } from '../kube/KubeCallError.ts';
 
 export interface SigningKeyState {
@@ -25,7 +25,7 @@ export interface SigningKeyState {
 }
 
 export interface KeyPlaces {
-  api: KubeApi;
+  api: ClusterApi;
   /** The server's namespace: the public keys go there. */
   namespace: string;
   /** Where the private key lives, out of the server's reach. */
@@ -93,7 +93,7 @@ async function readKeys(secret: ClusterSecret) {
 
 /** Writes the public halves for the server when they are missing or not those of the signing key. */
 export async function syncVerificationKeys(
-  api: KubeApi,
+  api: ClusterApi,
   namespace: string,
   current: JWK,
   previous: JWK | undefined,

@@ -9,7 +9,7 @@ import {
   machineTokensSecretName,
   MintRecord,
 } from '../../../tokens/machineRecordsFormat.ts';
-import type { ClusterSecret, KubeApi } from '../kube/createKubeApi.ts';
+import type { ClusterSecret, ClusterApi } from '../kube/createClusterApi.ts';
 import { upsertRecordSecret } from './upsertRecordSecret.ts';
 
 /** One minted machine token, as `kindling-machines-<pool>` records it. */
@@ -39,7 +39,7 @@ export function readMachineTokens(secret: ClusterSecret): MachineToken[] {
 
 /** The registries of one pool, or of every pool. */
 export async function listMachineTokens(
-  api: KubeApi,
+  api: ClusterApi,
   namespace: string,
   pool?: string,
 ): Promise<MachineToken[]> {
@@ -48,7 +48,7 @@ export async function listMachineTokens(
 }
 
 export interface RecordMintOptions {
-  api: KubeApi;
+  api: ClusterApi;
   namespace: string;
   pool: string;
   jti: string;

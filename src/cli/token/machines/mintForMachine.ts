@@ -1,9 +1,9 @@
 import { mintMachineToken } from '../../../tokens/jws/mintMachineToken.ts';
 import type { CommandContext } from '../CommandContext.ts';
-import { clusterError } from '../CommandError.ts';
+import { clusterError } from '../../CommandError.ts';
 import { machineTokensSecretName } from '../../../tokens/machineRecordsFormat.ts';
 import { rfc3339 } from '../format/timeFormat.ts';
-import type { KubeApi } from '../kube/createKubeApi.ts';
+import type { ClusterApi } from '../kube/createClusterApi.ts';
 import { checkServable } from '../pool/checkServable.ts';
 import { requirePoolSecret } from '../pool/findPoolSecret.ts';
 import { ensureSigningKey } from './ensureSigningKey.ts';
@@ -13,7 +13,7 @@ import { recordMint } from './machineRegistry.ts';
 export const DEFAULT_MACHINE_TOKEN_TTL_MS = 2 * 3_600_000;
 
 export interface MintForMachineOptions {
-  api: KubeApi;
+  api: ClusterApi;
   namespace: string;
   keyNamespace: string;
   pool: string;

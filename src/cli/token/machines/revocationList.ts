@@ -6,12 +6,12 @@ import {
   REVOCATIONS_SECRET_NAME,
   REVOCATIONS_SECRET_TYPE,
 } from '../../../tokens/machineRecordsFormat.ts';
-import type { KubeApi } from '../kube/createKubeApi.ts';
+import type { ClusterApi } from '../kube/createClusterApi.ts';
 import type { MachineToken } from './machineRegistry.ts';
 import { upsertRecordSecret } from './upsertRecordSecret.ts';
 
 /** The jtis the server refuses, with why. */
-export async function readRevocations(api: KubeApi, namespace: string): Promise<Map<string, Revocation>> {
+export async function readRevocations(api: ClusterApi, namespace: string): Promise<Map<string, Revocation>> {
   const secret = await api.getSecret({ namespace, name: REVOCATIONS_SECRET_NAME });
   const revoked = new Map<string, Revocation>();
   for (const [jti, value] of Object.entries(secret?.data ?? {})) {
@@ -22,7 +22,7 @@ export async function readRevocations(api: KubeApi, namespace: string): Promise<
 }
 
 export interface RevokeTokensOptions {
-  api: KubeApi;
+  api: ClusterApi;
   namespace: string;
   tokens: readonly MachineToken[];
   now: number;

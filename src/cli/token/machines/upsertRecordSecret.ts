@@ -1,5 +1,5 @@
 import type { SecretObject } from '../../../tokens/SecretObject.ts';
-import type { ClusterSecret, KubeApi } from '../kube/createKubeApi.ts';
+import type { ClusterSecret, ClusterApi } from '../kube/createClusterApi.ts';
 import { hasStatus } from '../kube/KubeCallError.ts';
 
 export interface RecordSecretInit {
@@ -15,7 +15,7 @@ export interface RecordSecretInit {
  * other keys (another operator, the server recording a first fetch) are merged, never overwritten.
  */
 export async function upsertRecordSecret(
-  api: KubeApi,
+  api: ClusterApi,
   init: RecordSecretInit,
   current: ClusterSecret | undefined,
   data: Record<string, string | null>,

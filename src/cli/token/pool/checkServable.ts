@@ -2,7 +2,7 @@ import { KindlingError } from '../../../errors/KindlingError.ts';
 import { parseTokenSecret } from '../../../tokens/parseTokenSecret.ts';
 import type { SecretObject } from '../../../tokens/SecretObject.ts';
 import type { TokenSecret } from '../../../tokens/TokenSecret.ts';
-import { clusterError } from '../CommandError.ts';
+import { clusterError } from '../../CommandError.ts';
 import { MAX_PAYLOAD_BYTES } from './readPoolSource.ts';
 
 /** The API server's limit on a Secret's data, keys included (ValidateSecret's MaxSecretSize). */

@@ -1,6 +1,6 @@
 import { LABEL_POOL, LABEL_TOKEN_SECRET } from '../../../tokens/labels.ts';
-import { clusterError, usageError } from '../CommandError.ts';
-import type { KubeApi } from '../kube/createKubeApi.ts';
+import { clusterError, usageError } from '../../CommandError.ts';
+import type { ClusterApi } from '../kube/createClusterApi.ts';
 import { readPoolSecret, type PoolSecret } from './readPoolSecret.ts';
 
 export function poolSelector(pool?: string): string {
@@ -15,7 +15,7 @@ export function poolSelector(pool?: string): string {
  * are refused: which one a command should change would be a guess.
  */
 export async function findPoolSecret(
-  api: KubeApi,
+  api: ClusterApi,
   namespace: string,
   pool: string,
 ): Promise<PoolSecret | undefined> {
@@ -31,7 +31,11 @@ export async function findPoolSecret(
 }
 
 /** As findPoolSecret, for commands that act on an existing pool: a missing one is a mistyped --pool. */
-export async function requirePoolSecret(api: KubeApi, namespace: string, pool: string): Promise<PoolSecret> {
+export async function requirePoolSecret(
+  api: ClusterApi,
+  namespace: string,
+  pool: string,
+): Promise<PoolSecret> {
   const found = await findPoolSecret(api, namespace, pool);
   if (found === undefined) {
     throw usageError(

@@ -8,7 +8,7 @@ import { readBootstrapTokenSecret } from '../../../templates/readBootstrapTokenS
 import type { SecretObject } from '../../../tokens/SecretObject.ts';
 import { bootstrapTokenDescription } from '../format/cliAnnotations.ts';
 import { rfc3339 } from '../format/timeFormat.ts';
-import type { KubeApi } from '../kube/createKubeApi.ts';
+import type { ClusterApi } from '../kube/createClusterApi.ts';
 
 export const BOOTSTRAP_TOKEN_NAMESPACE = 'kube-system';
 
@@ -22,7 +22,7 @@ export interface BootstrapTokenPlan {
 }
 
 export interface PlanBootstrapTokenOptions {
-  api: KubeApi;
+  api: ClusterApi;
   namespace: string;
   pool: string;
   /** The bootstrap token the pool's Secret names (kindling.dev/bootstrap-token-secret), if any. */

@@ -9,7 +9,7 @@ import {
   ANNOTATION_TOKEN_TTL_SECONDS,
 } from '../format/cliAnnotations.ts';
 import { parseTime } from '../format/timeFormat.ts';
-import type { ClusterSecret } from '../kube/createKubeApi.ts';
+import type { ClusterSecret } from '../kube/createClusterApi.ts';
 
 /** A pool's token Secret as the commands see it: lenient, since a broken Secret must still be listable. */
 export interface PoolSecret {

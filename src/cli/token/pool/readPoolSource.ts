@@ -4,7 +4,7 @@ import { parseIgnition } from '../../../payload/validateIgnition.ts';
 import type { NodeTemplate } from '../../../templates/NodeTemplate.ts';
 import { parseNodeTemplate } from '../../../templates/parseNodeTemplate.ts';
 import { decodePayload } from '../../../tokens/decodePayload.ts';
-import { usageError } from '../CommandError.ts';
+import { usageError } from '../../CommandError.ts';
 
 /** The server's default --max-payload-bytes: a payload the CLI writes is one the server will take. */
 export const MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;

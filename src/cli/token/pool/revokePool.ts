@@ -1,5 +1,5 @@
 import { ANNOTATION_EXPIRES_AT, ANNOTATION_PREVIOUS_EXPIRES_AT } from '../../../tokens/labels.ts';
-import { clusterError } from '../CommandError.ts';
+import { clusterError } from '../../CommandError.ts';
 import {
   ANNOTATION_REVOKED_AT,
   bootstrapTokenDescription,
@@ -8,7 +8,7 @@ import {
 import { tokenFingerprint } from '../format/describeToken.ts';
 import { REVOCATIONS_SECRET_NAME } from '../../../tokens/machineRecordsFormat.ts';
 import { floorToSecond, rfc3339 } from '../format/timeFormat.ts';
-import type { KubeApi } from '../kube/createKubeApi.ts';
+import type { ClusterApi } from '../kube/createClusterApi.ts';
 import { listMachineTokens } from '../machines/machineRegistry.ts';
 import { revokeTokens } from '../machines/revocationList.ts';
 import { checkServable } from './checkServable.ts';
@@ -18,7 +18,7 @@ import { isPreviousTokenLive, isTokenLive, type PoolSecret } from './readPoolSec
 import { applyChanges, toMergePatch, type SecretChanges } from './SecretChanges.ts';
 
 export interface RevokePoolOptions {
-  api: KubeApi;
+  api: ClusterApi;
   namespace: string;
   pool: string;
   now: number;
@@ -74,7 +74,7 @@ export async function revokePool({ api, namespace, pool, now }: RevokePoolOption
 
 /** Sets both expiries to `at`; deletes the Secret instead when the server would not read the change. */
 async function endTokens(
-  api: KubeApi,
+  api: ClusterApi,
   existing: PoolSecret,
   at: string,
   fingerprints: string,
@@ -107,7 +107,7 @@ async function endTokens(
 
 /** Only a bootstrap token made for this pool (its description says so) is deleted: others may share it. */
 async function revokeBootstrapToken(
-  api: KubeApi,
+  api: ClusterApi,
   namespace: string,
   pool: string,
   name: string | undefined,

@@ -1,4 +1,4 @@
-import type { KubeApi } from '../kube/createKubeApi.ts';
+import type { ClusterApi } from '../kube/createClusterApi.ts';
 import { BOOTSTRAP_TOKEN_NAMESPACE, type BootstrapTokenPlan } from './planBootstrapToken.ts';
 
 /**
@@ -7,7 +7,7 @@ import { BOOTSTRAP_TOKEN_NAMESPACE, type BootstrapTokenPlan } from './planBootst
  * new bootstrap token is deleted again (best effort: it would expire by itself anyway).
  */
 export async function writeWithBootstrapToken(
-  api: KubeApi,
+  api: ClusterApi,
   bootstrap: BootstrapTokenPlan | undefined,
   write: () => Promise<unknown>,
 ): Promise<void> {

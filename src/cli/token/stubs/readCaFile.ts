@@ -1,6 +1,6 @@
 import { KindlingError } from '../../../errors/KindlingError.ts';
 import { normalizeCaPem } from '../../../stubs/normalizeCaPem.ts';
-import { usageError } from '../CommandError.ts';
+import { usageError } from '../../CommandError.ts';
 
 /** `--ca FILE` as the stub will hold it (PEM certificates only), checked before anything is written. */
 export async function readCaFile(file: string, readFile: (path: string) => Promise<Buffer>): Promise<string> {

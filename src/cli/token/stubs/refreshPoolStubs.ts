@@ -1,11 +1,11 @@
 import { ANNOTATION_STUB_OPTIONS, LABEL_STUB_POOL } from '../format/cliAnnotations.ts';
-import type { KubeApi } from '../kube/createKubeApi.ts';
+import type { ClusterApi } from '../kube/createClusterApi.ts';
 import { renderStub } from './renderStub.ts';
 import { storeStub } from './storeStub.ts';
 import { decodeStubOptions } from './StubOptions.ts';
 
 export interface RefreshPoolStubsOptions {
-  api: KubeApi;
+  api: ClusterApi;
   namespace: string;
   pool: string;
   /** The pool's current token. */

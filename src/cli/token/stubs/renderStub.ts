@@ -4,7 +4,7 @@ import { parseIgnition } from '../../../payload/validateIgnition.ts';
 import { payloadPinHash } from '../../../stubs/payloadPinHash.ts';
 import { renderCloudConfigStub } from '../../../stubs/renderCloudConfigStub.ts';
 import { renderIgnitionStub } from '../../../stubs/renderIgnitionStub.ts';
-import { usageError } from '../CommandError.ts';
+import { usageError } from '../../CommandError.ts';
 import type { StubOptions } from './StubOptions.ts';
 
 export interface RenderStubInput {

@@ -1,13 +1,13 @@
 import { userdataSecret } from '../../../stubs/userdataSecret.ts';
-import { clusterError } from '../CommandError.ts';
+import { clusterError } from '../../CommandError.ts';
 import { ANNOTATION_STUB_OPTIONS, LABEL_STUB_POOL } from '../format/cliAnnotations.ts';
-import type { KubeApi, SecretRef } from '../kube/createKubeApi.ts';
+import type { ClusterApi, SecretRef } from '../kube/createClusterApi.ts';
 import { encodeStubOptions, type StubOptions } from './StubOptions.ts';
 
 export type StoreResult = 'created' | 'updated' | 'unchanged';
 
 export interface StoreStubOptions {
-  api: KubeApi;
+  api: ClusterApi;
   ref: SecretRef;
   pool: string;
   options: StubOptions;

@@ -1,12 +1,12 @@
 import type { CommandContext } from '../CommandContext.ts';
-import { clusterError } from '../CommandError.ts';
+import { clusterError } from '../../CommandError.ts';
 import { describeExpiry, tokenFingerprint } from '../format/describeToken.ts';
-import type { KubeApi } from '../kube/createKubeApi.ts';
+import type { ClusterApi } from '../kube/createClusterApi.ts';
 import { mintForMachine } from '../machines/mintForMachine.ts';
 import { isTokenLive, type PoolSecret } from '../pool/readPoolSecret.ts';
 
 export interface StubBearerOptions {
-  api: KubeApi;
+  api: ClusterApi;
   pool: PoolSecret;
   /** Set: a token minted for this machine; unset: the pool's own token. */
   machine: string | undefined;

@@ -1,9 +1,10 @@
+import { createKubeApi } from '../../../kube/createKubeApi.ts';
 import type { CommandContext } from '../CommandContext.ts';
 import { connectCluster } from './connectCluster.ts';
-import { createKubeApi, type KubeApi } from './createKubeApi.ts';
+import { createClusterApi, type ClusterApi } from './createClusterApi.ts';
 
 /** The cluster of `--kubeconfig` (or the usual places), ready for the commands' calls. */
-export function openKubeApi(kubeconfig: string | undefined, context: CommandContext): KubeApi {
+export function openClusterApi(kubeconfig: string | undefined, context: CommandContext): ClusterApi {
   const { kubeConfig, server } = connectCluster({ kubeconfig, env: context.env, homeDir: context.homeDir });
-  return createKubeApi(kubeConfig, server);
+  return createClusterApi({ api: createKubeApi({ kubeConfig }), server });
 }

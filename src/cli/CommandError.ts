@@ -4,7 +4,7 @@
  * will not change. Messages never hold a token or key.
  */
 export class CommandError extends Error {
-  override readonly name = 'CommandError';
+  override readonly name: string = 'CommandError';
   readonly exitCode: 1 | 2;
 
   constructor(message: string, exitCode: 1 | 2, options?: { cause?: unknown }) {
@@ -13,8 +13,20 @@ export class CommandError extends Error {
   }
 }
 
+/**
+ * A command line that cannot be run as written (exit 2): besides the message, each command group shows how
+ * to write it (`kindling node` its usage, `kindling token` a --help hint).
+ */
+export class UsageError extends CommandError {
+  override readonly name: string = 'UsageError';
+
+  constructor(message: string) {
+    super(message, 2);
+  }
+}
+
 export function usageError(message: string): CommandError {
-  return new CommandError(message, 2);
+  return new UsageError(message);
 }
 
 export function clusterError(message: string, cause?: unknown): CommandError {

@@ -16,8 +16,9 @@ export interface KubeResponse {
 }
 
 /**
- * The API server as node operations see it: every status is returned, none thrown, so each caller decides
- * what a 404, 409 or 429 means for it. Network failures reject.
+ * The API server as kindling's own calls see it (node operations, machine reports, the commands' Secrets):
+ * every status is returned, none thrown, so each caller decides what a 404, 409 or 429 means for it.
+ * Network failures reject.
  */
 export interface KubeApi {
   request(request: KubeRequest): Promise<KubeResponse>;

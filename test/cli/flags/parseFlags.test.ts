@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CommandError } from '../../../src/cli/token/CommandError.ts';
-import { durationFlag, poolName, serverUrl } from '../../../src/cli/token/flags/flagSchemas.ts';
-import { describeFlags, parseFlags, type FlagDefinitions } from '../../../src/cli/token/flags/parseFlags.ts';
+import { CommandError } from '../../../src/cli/CommandError.ts';
+import { durationFlag, poolName, serverUrl } from '../../../src/cli/flags/flagSchemas.ts';
+import { describeFlags, parseFlags, type FlagDefinitions } from '../../../src/cli/flags/parseFlags.ts';
 
 const FLAGS: FlagDefinitions = {
   pool: { type: 'string', value: 'NAME', help: 'the pool' },

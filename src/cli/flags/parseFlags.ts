@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import type { z } from 'zod';
-import { suggestKey } from '../../../payload/suggestKey.ts';
+import { suggestKey } from '../../payload/suggestKey.ts';
 import { usageError } from '../CommandError.ts';
 
 export interface FlagDefinition {
@@ -23,18 +23,41 @@ export function parseFlags<Schema extends z.ZodType>(
   flags: FlagDefinitions,
   schema: Schema,
 ): z.output<Schema> {
+  return readCommandLine(args, flags, schema, false).flags;
+}
+
+export interface CommandLine<Flags> {
+  flags: Flags;
+  positionals: string[];
+}
+
+/** parseFlags for a command that also takes positional arguments (`node remove NAME`); it checks them. */
+export function parseCommandLine<Schema extends z.ZodType>(
+  args: readonly string[],
+  flags: FlagDefinitions,
+  schema: Schema,
+): CommandLine<z.output<Schema>> {
+  return readCommandLine(args, flags, schema, true);
+}
+
+function readCommandLine<Schema extends z.ZodType>(
+  args: readonly string[],
+  flags: FlagDefinitions,
+  schema: Schema,
+  allowPositionals: boolean,
+): CommandLine<z.output<Schema>> {
   const options: ParseArgsOptionsConfig = {};
   for (const [name, { type, short }] of Object.entries(flags)) {
     options[name] = short === undefined ? { type } : { type, short };
   }
-  let values: Record<string, unknown>;
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    ({ values } = parseArgs({ args: [...args], options, strict: true, allowPositionals: false }));
+    parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals });
   } catch (error) {
     throw usageError(describeSyntaxError(error, flags));
   }
-  const result = schema.safeParse(values);
-  if (result.success) return result.data;
+  const result = schema.safeParse(parsed.values);
+  if (result.success) return { flags: result.data, positionals: parsed.positionals };
   const problems = result.error.issues.map(({ path, message }) => {
     const [flag] = path;
     return flag === undefined ? message : `--${String(flag)} ${message}`;

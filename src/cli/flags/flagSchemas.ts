@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { duration } from '../../../config/units.ts';
-import { KindlingError } from '../../../errors/KindlingError.ts';
-import { payloadUrl } from '../../../stubs/payloadUrl.ts';
-import { isMachineName, isPoolName } from '../../../tokens/jws/machineTokenFormat.ts';
-import { DEFAULT_KEY_NAMESPACE } from '../../../tokens/machineRecordsFormat.ts';
+import { duration } from '../../config/units.ts';
+import { KindlingError } from '../../errors/KindlingError.ts';
+import { payloadUrl } from '../../stubs/payloadUrl.ts';
+import { isMachineName, isPoolName } from '../../tokens/jws/machineTokenFormat.ts';
+import { DEFAULT_KEY_NAMESPACE } from '../../tokens/machineRecordsFormat.ts';
 import type { FlagDefinitions } from './parseFlags.ts';
 
 /*
@@ -25,10 +25,7 @@ export const machineName = z
   .string(required('must be a machine name'))
   .refine(isMachineName, 'must be a node name: a lower-case DNS subdomain of at most 253 characters');
 
-export const namespaceName = z
-  .string()
-  .refine(isPoolName, 'must be a namespace name: a DNS label')
-  .default('kindling');
+export const namespaceName = z.string().refine(isPoolName, 'must be a namespace name: a DNS label');
 
 export const secretName = z
   .string(required('must be a Secret name'))
@@ -92,12 +89,12 @@ export const KEY_NAMESPACE_FLAG: FlagDefinitions = {
   },
 };
 
-export const keyNamespace = z
-  .string()
-  .refine(isPoolName, 'must be a namespace name: a DNS label')
-  .default(DEFAULT_KEY_NAMESPACE);
+export const keyNamespace = namespaceName.default(DEFAULT_KEY_NAMESPACE);
 
+export const kubeconfigFile = z.string().min(1, 'needs a file name').optional();
+
+/** The token commands' --namespace and --kubeconfig (node commands default the namespace from the env). */
 export const clusterFlags = {
-  namespace: namespaceName,
-  kubeconfig: z.string().min(1, 'needs a file name').optional(),
+  namespace: namespaceName.default('kindling'),
+  kubeconfig: kubeconfigFile,
 };
