@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, it } from 'vitest';
+import { shareHttp1Dispatcher, type SharedDispatcher } from '../../src/kube/shareHttp1Dispatcher.ts';
 import { waitFor } from './waitFor.ts';
 
 /**
@@ -244,6 +245,8 @@ export async function startEnvtest(): Promise<Envtest> {
   }
   await startApiServer();
 
+  // The test's own clients too: HTTP/1.1 agents that stop() closes, no HTTP/2 session left on a killed server.
+  const dispatchers: SharedDispatcher[] = [];
   function kubeConfig(user: 'admin' | 'nobody' = 'admin', at = server): KubeConfig {
     const config = new KubeConfig();
     config.loadFromOptions({
@@ -252,6 +255,7 @@ export async function startEnvtest(): Promise<Envtest> {
       contexts: [{ name: 'envtest', cluster: 'envtest', user }],
       currentContext: 'envtest',
     });
+    dispatchers.push(shareHttp1Dispatcher(config));
     return config;
   }
   const core = kubeConfig().makeApiClient(CoreV1Api);
@@ -292,6 +296,7 @@ export async function startEnvtest(): Promise<Envtest> {
     },
     async stop() {
       await Promise.all(proxies.map((proxy) => proxy.close()));
+      await Promise.all(dispatchers.map((dispatcher) => dispatcher.close()));
       const running = [...children];
       killAll();
       await Promise.all(running.map(exited));

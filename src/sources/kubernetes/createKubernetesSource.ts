@@ -1,6 +1,7 @@
 import { createKubernetesReportStore } from '../../machines/createKubernetesReportStore.ts';
 import type { MachineReportStore } from '../../machines/MachineReportStore.ts';
 import { createKubeApi } from '../../kube/createKubeApi.ts';
+import { shareHttp1Dispatcher, type SharedDispatcher } from '../../kube/shareHttp1Dispatcher.ts';
 import type { StoreObserver } from '../../store/StoreObserver.ts';
 import { DEFAULT_SELECTOR } from '../../tokens/labels.ts';
 import type { Source } from '../Source.ts';
@@ -86,6 +87,7 @@ export function createKubernetesSource({
   let machineRecorder: MachineFetchRecorder | undefined;
   let reports: MachineReportStore | undefined;
   let status: RenderStatusRecorder | undefined;
+  let dispatcher: SharedDispatcher | undefined;
   // The store is built before the source starts: its verdicts reach the recorder once there is one.
   const storeObserver: StoreObserver = {
     rendered: (key, result) => status?.rendered(key, result),
@@ -100,6 +102,7 @@ export function createKubernetesSource({
     ...(recordStatus ? { storeObserver } : {}),
     async start(sink) {
       const connection = connect();
+      dispatcher = shareHttp1Dispatcher(connection.kubeConfig);
       const own = namespace ?? connection.namespace ?? 'kindling';
       const watched = allNamespaces ? undefined : own;
       scope = watched === undefined ? 'all namespaces' : `namespace ${watched}`;
@@ -196,6 +199,7 @@ export function createKubernetesSource({
       await recorder?.stop();
       await machineRecorder?.stop();
       await status?.stop();
+      await dispatcher?.close();
     },
   };
 }
