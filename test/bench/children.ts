@@ -31,9 +31,16 @@ export function startChild(
   {
     timeoutMs = 120_000,
     onLine,
-  }: { timeoutMs?: number; onLine?: (record: Record<string, unknown>) => void } = {},
+    via = [],
+  }: {
+    timeoutMs?: number;
+    onLine?: (record: Record<string, unknown>) => void;
+    /** A program that runs node, with its arguments (valgrind): it must exec node in the same process. */
+    via?: string[];
+  } = {},
 ): Promise<Child> {
-  const [command, argv] = pinning.wrap('server', process.execPath, [script, ...args]);
+  const [first = process.execPath, ...rest] = [...via, process.execPath];
+  const [command, argv] = pinning.wrap('server', first, [...rest, script, ...args]);
   const child: ChildProcess = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));

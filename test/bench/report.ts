@@ -108,6 +108,25 @@ export function formatReport(r: BenchResults): string {
   for (const row of r.throughput.filter((row) => row.problems.length > 0)) {
     out.push(`(!) ${row.scenario}: ${row.problems.join('; ')}`);
   }
+  const counted = r.throughput.filter((row) => row.instructions !== undefined);
+  if (counted.length > 0) {
+    out.push(
+      '',
+      'Instructions per request, counted by callgrind (user space; the same whatever else the machine does):',
+      '',
+      table(
+        ['request', 'kindling', 'raw', 'raw / kindling'],
+        counted.map((row) => [
+          row.scenario,
+          n(row.instructions?.kindling ?? NaN),
+          n(row.instructions?.raw ?? NaN),
+          n(row.instructions?.ratio ?? NaN, 2),
+        ]),
+      ),
+      "(valgrind's CPU model runs OpenSSL's SHA-256, one per token, without the CPU's SHA extensions: kindling's " +
+        'count includes several thousand instructions that real hardware does not spend)',
+    );
+  }
   if (r.storm) {
     const { cold, warm, warmRaw, secretsAddedAtMs } = r.storm;
     out.push(

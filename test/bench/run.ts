@@ -1,5 +1,5 @@
 // npm run bench [-- --strict --duration=2 --rounds=5 --warmup=1 --connections=32 --pools=1000
-//                  --load-generator=wrk|autocannon]
+//                  --load-generator=wrk|autocannon --no-instructions]
 //
 // Starts everything on loopback (kindling and a raw node:http server in child processes, a kube-apiserver for
 // the watch latency when KUBEBUILDER_ASSETS is set), prints Markdown tables on stdout, progress on stderr,
@@ -21,6 +21,7 @@ import { measureThroughput } from './throughput.ts';
 import { measureWatchLatency } from './watchLatency.ts';
 
 const { values } = parseArgs({
+  allowNegative: true,
   options: {
     strict: { type: 'boolean', default: false },
     duration: { type: 'string', default: '2' },
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     pools: { type: 'string', default: '1000' },
     'load-generator': { type: 'string' },
+    instructions: { type: 'boolean', default: true },
   },
 });
 const durationSeconds = Number(values.duration);
@@ -55,6 +57,7 @@ try {
     durationSeconds,
     warmupSeconds: Number(values.warmup),
     rounds: Number(values.rounds),
+    instructions: values.instructions,
   });
   const { result: startup, pools, dir } = await measureStartup(pinning, work, poolCount, 256 * KiB);
   const storm = await measureBootStorm(pinning, work, pools, dir);

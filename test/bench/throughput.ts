@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureAnswers } from './captureAnswers.ts';
+import { hasCallgrind, instructionsPerRequest } from './instructions.ts';
 import { gzipSettled, startChild, startKindling, type Child } from './children.ts';
 import type { Pinning } from './cpus.ts';
 import type { LoadGenerator, LoadResult } from './loadGenerator.ts';
@@ -29,7 +30,12 @@ export interface ThroughputRow {
   cpuRatio: number;
   /** Answers other than the scenario's status, or socket errors: the numbers of that row mean nothing. */
   problems: string[];
+  /** User-space instructions per request (callgrind), when counted; `ratio` is raw's over kindling's. */
+  instructions?: { kindling: number; raw: number; ratio: number };
 }
+
+// The rows where a request costs least, so kindling's own code weighs most: counted under callgrind.
+const INSTRUCTION_ROWS = new Set(['200 8 KiB identity', '200 8 KiB gzip', '401 no token']);
 
 export interface ThroughputOptions {
   pinning: Pinning;
@@ -39,6 +45,8 @@ export interface ThroughputOptions {
   durationSeconds: number;
   warmupSeconds: number;
   rounds: number;
+  /** Also count instructions per request under callgrind (when valgrind is installed). */
+  instructions?: boolean;
 }
 
 function problemsOf(result: LoadResult, scenario: Scenario): string[] {
@@ -55,7 +63,7 @@ function problemsOf(result: LoadResult, scenario: Scenario): string[] {
  * interleaved (kindling, raw, raw, kindling, …) so that a slow spell on the machine hits both alike.
  */
 export async function measureThroughput(options: ThroughputOptions): Promise<ThroughputRow[]> {
-  const { pinning, load, work, connections, durationSeconds, warmupSeconds, rounds } = options;
+  const { pinning, load, work, connections, durationSeconds, warmupSeconds, rounds, instructions } = options;
   const dir = join(work, 'throughput');
   const answers = join(work, 'answers');
   mkdirSync(dir);
@@ -64,12 +72,13 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   writePools(dir, pools);
   // The failed-lookup limiter wide open, so every 401 and 503 request takes the path its row names rather
   // than the limiter's own (a flood from one address is otherwise answered by the limiter after 30 failures).
-  const kindling = await startKindling(pinning, [
+  const kindlingArgs = [
     `--source=dir:${dir}`,
     '--listen=127.0.0.1:0',
     '--rate-limit-burst=1000000000',
     '--rate-limit-refill=1000000000',
-  ]);
+  ];
+  const kindling = await startKindling(pinning, kindlingArgs);
   await gzipSettled(kindling);
   const spec = await captureAnswers(kindling.url, scenarios, answers);
   writeFileSync(join(work, 'raw.json'), JSON.stringify(spec));
@@ -128,6 +137,23 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
     }
   } finally {
     await Promise.all([kindling.stop(), raw.stop()]);
+  }
+  if (instructions && hasCallgrind()) {
+    for (const scenario of scenarios.filter((s) => INSTRUCTION_ROWS.has(s.label))) {
+      progress(`${scenario.label}: counting instructions under callgrind (about a minute)`);
+      const count = (name: string, script: string, args: string[]) =>
+        instructionsPerRequest(pinning, work, name, script, args, scenario);
+      const k = await count('kindling', 'src/cli/main.ts', [
+        'serve',
+        '--plain-http',
+        '--metrics-listen=127.0.0.1:0',
+        '--log-requests=false',
+        ...kindlingArgs,
+      ]);
+      const r = await count('raw', 'test/bench/rawServer.ts', [join(work, 'raw.json')]);
+      const row = rows.find((row) => row.scenario === scenario.label);
+      if (row) row.instructions = { kindling: k, raw: r, ratio: r / k };
+    }
   }
   return rows;
 }
