@@ -7,6 +7,16 @@ import type { ErrorCode } from '../errors/KindlingError.ts';
 export interface HttpAnswer {
   status: number;
   headers: Readonly<Record<string, string>>;
+  /**
+   * The same headers as node:http's flat `[name, value, …]` list, made with the answer: `writeHead` walks an
+   * object's keys (and checks each is its own) on every request, a list it only reads.
+   */
+  headerList?: readonly string[];
   body: Buffer | null;
   errorCode?: ErrorCode;
+}
+
+/** The answer with its header list made once, for an answer served many times (see `headerList`). */
+export function withHeaderList<T extends HttpAnswer>(answer: T): T & { headerList: readonly string[] } {
+  return { ...answer, headerList: Object.entries(answer.headers).flat() };
 }

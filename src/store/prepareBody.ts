@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { constants, gzipSync } from 'node:zlib';
 import type { SpecVersion } from '../payload/SpecVersion.ts';
+import { withHeaderList } from '../http/HttpAnswer.ts';
 import type { PayloadFormat } from '../tokens/TokenSecret.ts';
 import type { PreparedBody, Representation } from './PreparedBody.ts';
 
@@ -21,8 +22,8 @@ function represent(body: Buffer, etag: string, contentType: string, encoding?: '
   if (encoding) headers['Content-Encoding'] = encoding;
   return {
     etag,
-    ok: { status: 200, headers, body },
-    notModified: { status: 304, headers: notModifiedHeaders, body: null },
+    ok: withHeaderList({ status: 200, headers, body }),
+    notModified: withHeaderList({ status: 304, headers: notModifiedHeaders, body: null }),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../errors/KindlingError.ts';
-import type { HttpAnswer } from '../HttpAnswer.ts';
+import { withHeaderList, type HttpAnswer } from '../HttpAnswer.ts';
 
 interface Meaning {
   status: number;
@@ -66,7 +66,7 @@ export function createErrorAnswers({ retryAfterSeconds }: { retryAfterSeconds: n
       ...meaning.headers,
     };
     if (meaning.status >= 500) headers['Retry-After'] = String(retryAfterSeconds);
-    prepared.set(code, { status: meaning.status, headers, body, errorCode: code });
+    prepared.set(code, withHeaderList({ status: meaning.status, headers, body, errorCode: code }));
   }
   const answer = (code: ErrorCode) => prepared.get(code) ?? (prepared.get('ERR_INTERNAL') as HttpAnswer);
   return {

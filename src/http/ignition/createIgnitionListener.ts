@@ -50,7 +50,8 @@ export function createIgnitionListener({
     start: number,
     { answer, pool, tokenFingerprint, machine }: IgnitionOutcome,
   ) {
-    res.writeHead(answer.status, answer.headers);
+    // writeHead only reads the list (typed mutable by @types/node).
+    res.writeHead(answer.status, (answer.headerList as string[] | undefined) ?? answer.headers);
     res.end(method === 'HEAD' ? undefined : (answer.body ?? undefined));
     record({
       method,
