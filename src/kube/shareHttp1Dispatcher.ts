@@ -4,7 +4,7 @@ import type { RequestOptions } from 'node:https';
 import { Agent } from 'undici';
 
 export interface SharedDispatcher {
-  /** Ends every connection the agents hold; a later call through the KubeConfig opens a new agent. */
+  /** Ends the shared agent and its connections; a later call through the KubeConfig opens a new one. */
   close(): Promise<void>;
 }
 
