@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
-import { startChild, type Child } from './children.ts';
-import type { Pinning } from './cpus.ts';
+import type { Child, startChild } from './children.ts';
 import type { Scenario } from './scenarios.ts';
 
 /**
@@ -42,18 +41,19 @@ async function send(agent: Agent, url: string, scenario: Scenario, count: number
   );
 }
 
-/** Starts `script` under callgrind, warms it up, and counts the instructions of `requests` requests. */
+/** A server's start, given the options that put it under callgrind (startKindling, or startChild for raw). */
+export type StartServer = (options: Parameters<typeof startChild>[3]) => Promise<Child>;
+
+/** Starts a server under callgrind, warms it up, and counts the instructions of `requests` requests. */
 export async function instructionsPerRequest(
-  pinning: Pinning,
   work: string,
   name: string,
-  script: string,
-  args: string[],
+  start: StartServer,
   scenario: Scenario,
   { warmup = 3_000, requests = 6_000 }: { warmup?: number; requests?: number } = {},
 ): Promise<number> {
   const out = join(work, `callgrind.${name}.${scenario.id}`);
-  const server: Child = await startChild(pinning, script, args, {
+  const server = await start({
     via: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${out}`],
     timeoutMs: 300_000,
   });

@@ -34,6 +34,8 @@ export interface ThroughputRow {
   instructions?: { kindling: number; raw: number; ratio: number };
 }
 
+const RAW_SERVER = 'test/bench/rawServer.ts';
+
 // The rows where a request costs least, so kindling's own code weighs most: counted under callgrind.
 const INSTRUCTION_ROWS = new Set(['200 8 KiB identity', '200 8 KiB gzip', '401 no token']);
 
@@ -81,8 +83,9 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const kindling = await startKindling(pinning, kindlingArgs);
   await gzipSettled(kindling);
   const spec = await captureAnswers(kindling.url, scenarios, answers);
-  writeFileSync(join(work, 'raw.json'), JSON.stringify(spec));
-  const raw = await startChild(pinning, 'test/bench/rawServer.ts', [join(work, 'raw.json')]);
+  const rawSpec = join(work, 'raw.json');
+  writeFileSync(rawSpec, JSON.stringify(spec));
+  const raw = await startChild(pinning, RAW_SERVER, [rawSpec]);
   const servers = { kindling, raw };
   const rows: ThroughputRow[] = [];
   try {
@@ -141,16 +144,18 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   if (instructions && hasCallgrind()) {
     for (const scenario of scenarios.filter((s) => INSTRUCTION_ROWS.has(s.label))) {
       progress(`${scenario.label}: counting instructions under callgrind (about a minute)`);
-      const count = (name: string, script: string, args: string[]) =>
-        instructionsPerRequest(pinning, work, name, script, args, scenario);
-      const k = await count('kindling', 'src/cli/main.ts', [
-        'serve',
-        '--plain-http',
-        '--metrics-listen=127.0.0.1:0',
-        '--log-requests=false',
-        ...kindlingArgs,
-      ]);
-      const r = await count('raw', 'test/bench/rawServer.ts', [join(work, 'raw.json')]);
+      const k = await instructionsPerRequest(
+        work,
+        'kindling',
+        (o) => startKindling(pinning, kindlingArgs, o),
+        scenario,
+      );
+      const r = await instructionsPerRequest(
+        work,
+        'raw',
+        (o) => startChild(pinning, RAW_SERVER, [rawSpec], o),
+        scenario,
+      );
       const row = rows.find((row) => row.scenario === scenario.label);
       if (row) row.instructions = { kindling: k, raw: r, ratio: r / k };
     }

@@ -64,10 +64,10 @@ async function startServer() {
   };
 }
 
-function kubeConfigFor(url: string, caData = ca): KubeConfig {
+function kubeConfigFor(url: string): KubeConfig {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions({
-    clusters: [{ name: 'test', server: url, caData: caData.toString('base64') }],
+    clusters: [{ name: 'test', server: url, caData: ca.toString('base64') }],
     users: [{ name: 'test', token: 'not-a-real-token' }],
     contexts: [{ name: 'test', cluster: 'test', user: 'test' }],
     currentContext: 'test',
