@@ -1,4 +1,4 @@
-import { decodeBase64 } from './decodeBase64.ts';
+import { isBase64 } from './isBase64.ts';
 
 /*
  * RFC 2397 data URLs exactly as Ignition accepts them: it decodes with github.com/vincent-petithory/dataurl,
@@ -25,5 +25,5 @@ export function isValidDataUrl(url: string): boolean {
   const data = url.slice(header[0].length);
   if (header[1] === undefined) return URL_DATA.test(data) && !BAD_ESCAPE.test(data);
   // Data URLs run to megabytes (a payload's files): checked by native passes, not an expression.
-  return decodeBase64(data) !== undefined;
+  return isBase64(data);
 }

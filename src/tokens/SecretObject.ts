@@ -1,6 +1,7 @@
 /**
  * The slice of a Kubernetes Secret kindling reads. Both sources produce it: the Kubernetes watch as the API
- * server sends it (base64 `data`), the directory source as written in a file (`data` and/or `stringData`).
+ * server sends it (base64 `data` in JSON, `dataBytes` in protobuf), the directory source as written in a file
+ * (`data` and/or `stringData`).
  */
 export interface SecretObject {
   apiVersion?: string;
@@ -15,6 +16,8 @@ export interface SecretObject {
     annotations?: Record<string, string>;
   };
   data?: Record<string, string>;
+  /** `data` as bytes, when the API server sent it so (a protobuf list page): no base64 to decode. */
+  dataBytes?: Record<string, Uint8Array>;
   stringData?: Record<string, string>;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBase64 } from '../../src/payload/decodeBase64.ts';
+import { isBase64 } from '../../src/payload/isBase64.ts';
 
 describe('decodeBase64: padded standard base64, as Go’s StdEncoding decodes it', () => {
   it.each([
@@ -13,6 +14,7 @@ describe('decodeBase64: padded standard base64, as Go’s StdEncoding decodes it
     ['YWJ=', '6162'],
   ])('%j → %s', (text, hex) => {
     expect(decodeBase64(text)?.toString('hex')).toBe(hex);
+    expect(isBase64(text)).toBe(true);
   });
 
   it.each([
@@ -31,15 +33,20 @@ describe('decodeBase64: padded standard base64, as Go’s StdEncoding decodes it
     ['YW*j', 'a foreign character'],
   ])('%j is refused (%s)', (text) => {
     expect(decodeBase64(text)).toBeUndefined();
+    expect(isBase64(text)).toBe(false);
   });
 
   it('round-trips megabytes of random bytes', () => {
     const bytes = Buffer.from(Array.from({ length: 3 * 1024 * 1024 + 1 }, (_, i) => (i * 7919) % 256));
     expect(decodeBase64(bytes.toString('base64'))?.equals(bytes)).toBe(true);
+    expect(isBase64(bytes.toString('base64'))).toBe(true);
+    // The scratch buffer kept from that call does not change the answer for a short text after it.
+    expect(isBase64('YQ==')).toBe(true);
+    expect(isBase64('YQ=')).toBe(false);
   });
 });
 
-describe('decodeBase64 agrees with the regular expression it replaces', () => {
+describe('decodeBase64 and isBase64 agree with the regular expression they replace', () => {
   const REFERENCE = /^[A-Za-z0-9+/]*={0,2}$/;
   // A fixed generator: the same texts on every run, dense in the characters that matter.
   let seed = 42;
@@ -58,6 +65,7 @@ describe('decodeBase64 agrees with the regular expression it replaces', () => {
       }
       const expected = text.length % 4 === 0 && REFERENCE.test(text);
       if ((decodeBase64(text) !== undefined) !== expected) disagreements.push(text);
+      if (isBase64(text) !== expected) disagreements.push(`isBase64: ${text}`);
     }
     expect(disagreements).toEqual([]);
   });

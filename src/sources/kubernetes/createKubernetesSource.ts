@@ -4,6 +4,7 @@ import { createKubeApi } from '../../kube/createKubeApi.ts';
 import { shareHttp1Dispatcher, type SharedDispatcher } from '../../kube/shareHttp1Dispatcher.ts';
 import type { StoreObserver } from '../../store/StoreObserver.ts';
 import { DEFAULT_SELECTOR } from '../../tokens/labels.ts';
+import { hasSecretData } from '../../tokens/readSecretData.ts';
 import type { Source } from '../Source.ts';
 import type { SourceObserver } from '../SourceObserver.ts';
 import { createBackoff, type BackoffOptions } from './createBackoff.ts';
@@ -173,8 +174,8 @@ export function createKubernetesSource({
         // Payload Secrets (the large ones) go to the store page by page; templates are small and wait for
         // the cluster data they read, below.
         applyEarly: {
-          accepts: (secret) => secret.data?.template === undefined,
-          lighten: (secret) => ({ ...secret, data: undefined, stringData: undefined }),
+          accepts: (secret) => !hasSecretData(secret, 'template'),
+          lighten: (secret) => ({ ...secret, data: undefined, dataBytes: undefined, stringData: undefined }),
         },
         async beforeFirstApply(secrets) {
           // The certificate-key Secrets these templates name are watched from now on: wait for them too.

@@ -4,6 +4,7 @@ import { secretKey, type SecretObject } from '../../tokens/SecretObject.ts';
 import type { SourceObserver } from '../SourceObserver.ts';
 import type { SecretRef, SecretsApi } from './createSecretsApi.ts';
 import { describeApiFailure } from './describeApiFailure.ts';
+import { hasSecretData } from '../../tokens/readSecretData.ts';
 import { formatRenderStatus } from './formatRenderStatus.ts';
 import type { SecretTap } from './SecretTap.ts';
 import type { Timers } from './Timers.ts';
@@ -179,7 +180,7 @@ export function createRenderStatusRecorder({
     const entry: Observed = {
       ref: { namespace: secret.metadata.namespace ?? 'default', name: secret.metadata.name },
       resourceVersion: secret.metadata.resourceVersion,
-      template: secret.data?.template !== undefined || secret.stringData?.template !== undefined,
+      template: hasSecretData(secret, 'template'),
       status: annotations[ANNOTATION_RENDER_STATUS] ?? null,
       hash: annotations[ANNOTATION_CONFIG_HASH] ?? null,
     };

@@ -10,6 +10,7 @@ import {
 } from '@kubernetes/client-node';
 import type { SecretObject } from '../../tokens/SecretObject.ts';
 import { createResourceApi, type ListWatchApi, type ResourceList } from './createResourceApi.ts';
+import { decodeSecretList } from './protobuf/decodeSecretList.ts';
 import { toSecretObject } from './toSecretObject.ts';
 
 export type SecretList = ResourceList<SecretObject>;
@@ -75,6 +76,7 @@ export function createSecretsApi({
     kubeConfig,
     target: { resource: 'secrets', namespace, labelSelector },
     toObject: toSecretObject,
+    decodeProtobuf: decodeSecretList,
     pageSize,
     requestTimeoutMs,
     watchTimeoutSeconds,

@@ -1,7 +1,14 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { describeApiFailure } from '../../../src/sources/kubernetes/describeApiFailure.ts';
+import { ApiStatusError, getApiPage } from '../../../src/sources/kubernetes/getApiPage.ts';
+import { getJson } from '../../../src/sources/kubernetes/getJson.ts';
+import { decodeSecretList } from '../../../src/sources/kubernetes/protobuf/decodeSecretList.ts';
+import { PROTOBUF_MEDIA_TYPE } from '../../../src/sources/kubernetes/protobuf/unwrapEnvelope.ts';
+import { toSecretObject } from '../../../src/sources/kubernetes/toSecretObject.ts';
 import { fingerprint, hashToken } from '../../../src/tokens/hashToken.ts';
+import { readSecretData } from '../../../src/tokens/readSecretData.ts';
 import { describeEnvtest, startEnvtest, type Envtest } from '../../support/envtest.ts';
 import { ignitionConfig, tokenSecret, type TokenSecretInit } from '../../support/tokenSecret.ts';
 import { waitFor } from '../../support/waitFor.ts';
@@ -187,5 +194,57 @@ describeEnvtest('kubernetes source (real kube-apiserver)', () => {
       'kindling.dev/first-fetch-token': fingerprint(hashToken(a)),
     });
     expect(await server.metric('kindling_first_fetch_writes_total', { result: 'written' })).toBe(1);
+  });
+
+  it('a protobuf list page says what the JSON one says, with values as bytes; a refusal keeps its message', async () => {
+    const namespace = await env.namespace('protobuf');
+    const binary = Buffer.from([0x00, 0xff, 0x1f, 0x8b, 0x80, 0x0a]);
+    await env.core.createNamespacedSecret({
+      namespace,
+      body: {
+        metadata: {
+          name: 'binary',
+          labels: { 'kindling.dev/token-secret': 'true', 'kindling.dev/pool': 'workers' },
+          annotations: { 'kindling.dev/expires-at': '2030-01-01T00:00:00Z' },
+        },
+        type: 'kindling.dev/token',
+        data: {
+          payload: binary.toString('base64'),
+          token: Buffer.from(randomUUID()).toString('base64'),
+          empty: '',
+        },
+      },
+    });
+    await create(namespace, { name: 'ignition', pool: 'gpu', token: randomUUID() });
+    const path = `/api/v1/namespaces/${namespace}/secrets?labelSelector=kindling.dev%2Ftoken-secret%3Dtrue`;
+    const signal = AbortSignal.timeout(10_000);
+    const admin = env.kubeConfig('admin');
+    const protobuf = await getApiPage(admin, path, signal, { accept: PROTOBUF_MEDIA_TYPE });
+    expect(protobuf.contentType).toBe(PROTOBUF_MEDIA_TYPE);
+    const decoded = decodeSecretList(protobuf.body);
+    const json = (await getJson(admin, path, signal)) as {
+      items: unknown[];
+      metadata: { resourceVersion: string };
+    };
+    const fromJson = json.items.map((item) => toSecretObject(item));
+    expect(decoded.items.map((s) => s.metadata)).toEqual(fromJson.map((s) => s?.metadata));
+    expect(decoded.items.map((s) => s.type)).toEqual(fromJson.map((s) => s?.type));
+    for (const [i, item] of decoded.items.entries()) {
+      const data = fromJson[i]?.data ?? {};
+      expect(Object.keys(item.dataBytes ?? {}).sort()).toEqual(Object.keys(data).sort());
+      for (const [key, value] of Object.entries(data))
+        expect(Buffer.from(item.dataBytes?.[key] ?? [])).toEqual(Buffer.from(value, 'base64'));
+    }
+    expect(decoded.items[0] && readSecretData(decoded.items[0], 'payload')).toEqual(binary);
+
+    // A refusal in protobuf still reaches describeApiFailure with the API server's own words.
+    const refused = await getApiPage(env.kubeConfig('nobody'), path, signal, {
+      accept: PROTOBUF_MEDIA_TYPE,
+    }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ApiStatusError);
+    expect(JSON.parse((refused as ApiStatusError).body)).toMatchObject({ code: 403, reason: 'Forbidden' });
+    expect(describeApiFailure(refused, { verb: 'list', namespace }).message).toMatch(
+      /cannot list resource "secrets"/,
+    );
   });
 });
