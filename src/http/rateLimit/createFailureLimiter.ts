@@ -31,6 +31,11 @@ export function createFailureLimiter({
   if (!(burst >= 1)) throw new TypeError('burst must be at least 1');
   if (!(refillPerSecond > 0)) throw new TypeError('refillPerSecond must be positive');
   const buckets = new LRUCache<string, Bucket>({ max: maxAddresses });
+  // A failure is always checked (`blocked`) before it is counted (`fail`), for the same address: the bucket
+  // the last check found is counted against without a second lookup and clock reading. (Should it have been
+  // evicted meanwhile, by failures from `maxAddresses` other addresses, that one failure goes uncounted.)
+  let checkedAddress: string | undefined;
+  let checkedBucket: Bucket | undefined;
 
   function level(address: string): Bucket | undefined {
     const bucket = buckets.get(address);
@@ -43,11 +48,16 @@ export function createFailureLimiter({
 
   return {
     blocked(address) {
+      // No address has failed (the usual case): nothing to look up.
+      if (buckets.size === 0) return false;
       const bucket = level(address);
+      checkedAddress = address;
+      checkedBucket = bucket;
       return bucket !== undefined && bucket.tokens < 1;
     },
     fail(address) {
-      const bucket = level(address);
+      const bucket = checkedAddress === address ? checkedBucket : level(address);
+      checkedAddress = checkedBucket = undefined;
       if (bucket) bucket.tokens = Math.max(0, bucket.tokens - 1);
       else buckets.set(address, { tokens: burst - 1, at: now() });
     },

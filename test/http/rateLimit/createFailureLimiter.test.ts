@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { createFailureLimiter } from '../../../src/http/rateLimit/createFailureLimiter.ts';
+
+function clock() {
+  let at = 1_000_000;
+  return { now: () => at, advance: (ms: number) => void (at += ms) };
+}
+
+/** What the authenticator does on a failed lookup: check, then count. */
+const failOnce = (limiter: ReturnType<typeof createFailureLimiter>, address: string) => {
+  const blocked = limiter.blocked(address);
+  if (!blocked) limiter.fail(address);
+  return blocked;
+};
+
+describe('createFailureLimiter', () => {
+  it('lets an address fail `burst` times, then blocks it; other addresses are not affected', () => {
+    const { now } = clock();
+    const limiter = createFailureLimiter({ burst: 3, refillPerSecond: 1, now });
+    expect([1, 2, 3, 4].map(() => failOnce(limiter, '192.0.2.1'))).toEqual([false, false, false, true]);
+    expect(limiter.blocked('192.0.2.1')).toBe(true);
+    expect(limiter.blocked('192.0.2.2')).toBe(false);
+  });
+
+  it('each failure counts once, checked or not, and interleaved checks of other addresses do not mix them', () => {
+    const { now } = clock();
+    const limiter = createFailureLimiter({ burst: 4, refillPerSecond: 1, now });
+    limiter.blocked('a');
+    limiter.blocked('b');
+    limiter.fail('a');
+    limiter.fail('a');
+    limiter.blocked('a');
+    limiter.blocked('b');
+    limiter.fail('b');
+    limiter.fail('a');
+    limiter.fail('a');
+    expect(limiter.blocked('a')).toBe(true);
+    expect(limiter.blocked('b')).toBe(false);
+  });
+
+  it('refills with time, up to the burst', () => {
+    const { now, advance } = clock();
+    const limiter = createFailureLimiter({ burst: 2, refillPerSecond: 2, now });
+    failOnce(limiter, 'a');
+    failOnce(limiter, 'a');
+    expect(limiter.blocked('a')).toBe(true);
+    advance(500);
+    expect(failOnce(limiter, 'a')).toBe(false);
+    expect(limiter.blocked('a')).toBe(true);
+    advance(60_000);
+    expect([1, 2, 3].map(() => failOnce(limiter, 'a'))).toEqual([false, false, true]);
+  });
+
+  it('forgets the least recent addresses beyond maxAddresses', () => {
+    const { now } = clock();
+    const limiter = createFailureLimiter({ burst: 1, refillPerSecond: 0.001, maxAddresses: 2, now });
+    for (const address of ['a', 'b', 'c']) failOnce(limiter, address);
+    expect(limiter.blocked('c')).toBe(true);
+    expect(limiter.blocked('a')).toBe(false);
+  });
+
+  it('refuses options that make no limiter', () => {
+    expect(() => createFailureLimiter({ burst: 0 })).toThrow(new TypeError('burst must be at least 1'));
+    expect(() => createFailureLimiter({ refillPerSecond: 0 })).toThrow(
+      new TypeError('refillPerSecond must be positive'),
+    );
+  });
+});
