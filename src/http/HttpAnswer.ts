@@ -16,7 +16,12 @@ export interface HttpAnswer {
   errorCode?: ErrorCode;
 }
 
-/** The answer with its header list made once, for an answer served many times (see `headerList`). */
-export function withHeaderList<T extends HttpAnswer>(answer: T): T & { headerList: readonly string[] } {
-  return { ...answer, headerList: Object.entries(answer.headers).flat() };
+/**
+ * The answer with its header list made once, for an answer served many times (see `headerList`). Every
+ * prepared answer, success or error, has the same fields in the same order, so the code that writes them sees
+ * one shape of object, not several.
+ */
+export function withHeaderList(answer: HttpAnswer): HttpAnswer & { headerList: readonly string[] } {
+  const { status, headers, body, errorCode } = answer;
+  return { status, headers, headerList: Object.entries(headers).flat(), body, errorCode };
 }

@@ -12,7 +12,7 @@ function exchange() {
   const req = {
     method: 'GET',
     url: '/ignition',
-    headers: { authorization: 'Bearer a.b.c' },
+    rawHeaders: ['Authorization', 'Bearer a.b.c'],
     socket: { remoteAddress: '192.0.2.7' },
   } as unknown as IncomingMessage;
   let settle = () => {};

@@ -1,7 +1,8 @@
-import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { RequestRecorder } from '../accessLog/createRequestRecorder.ts';
 import type { ErrorAnswers } from '../errors/createErrorAnswers.ts';
 import type { IgnitionOutcome, IgnitionResponder } from './createIgnitionResponder.ts';
+import { readIgnitionHeaders, type IgnitionHeaders } from './readIgnitionHeaders.ts';
 
 function routeOf(url: string): '/ignition' | '/cloud-config' | undefined {
   const end = url.indexOf('?');
@@ -45,7 +46,7 @@ export function createIgnitionListener({
     res: ServerResponse,
     method: string,
     path: string,
-    headers: IncomingHttpHeaders,
+    headers: IgnitionHeaders,
     remoteAddress: string,
     start: number,
     { answer, pool, tokenFingerprint, machine }: IgnitionOutcome,
@@ -62,7 +63,7 @@ export function createIgnitionListener({
       tokenFingerprint,
       machine,
       remoteAddress,
-      userAgent: headers['user-agent'],
+      userAgent: headers.userAgent,
       seconds: (now() - start) / 1000,
     });
   }
@@ -72,14 +73,14 @@ export function createIgnitionListener({
     const path = method === 'GET' || method === 'HEAD' ? routeOf(req.url ?? '') : undefined;
     if (path === undefined) return fallback(req, res);
     const start = now();
-    const headers = req.headers;
+    const headers = readIgnitionHeaders(req.rawHeaders);
     const remoteAddress = req.socket.remoteAddress ?? 'unknown';
     const outcome = answerIgnition({
       format: path === '/ignition' ? 'ignition' : 'cloud-config',
       authorization: headers.authorization,
       accept: headers.accept,
-      acceptEncoding: headers['accept-encoding'],
-      ifNoneMatch: headers['if-none-match'],
+      acceptEncoding: headers.acceptEncoding,
+      ifNoneMatch: headers.ifNoneMatch,
       remoteAddress,
     });
     if (!(outcome instanceof Promise))
