@@ -1,6 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { captureAnswers } from './captureAnswers.ts';
+import { captureAnswers, type RawSpec } from './captureAnswers.ts';
 import { hasCallgrind, instructionsPerRequest } from './instructions.ts';
 import { gzipSettled, startChild, startKindling, type Child } from './children.ts';
 import type { Pinning } from './cpus.ts';
@@ -51,6 +51,17 @@ export interface ThroughputOptions {
   instructions?: boolean;
 }
 
+/** Throws unless two captures hold the same statuses, headers and bytes. */
+function assertSameAnswers(kindling: RawSpec, raw: RawSpec): void {
+  const view = (spec: RawSpec) =>
+    [...spec.routes, spec.unauthorized, spec.unknown].map(({ bodyFile, ...answer }) => ({
+      ...answer,
+      body: readFileSync(bodyFile).toString('base64'),
+    }));
+  if (JSON.stringify(view(kindling)) !== JSON.stringify(view(raw)))
+    throw new Error('the raw server does not answer as kindling does');
+}
+
 function problemsOf(result: LoadResult, scenario: Scenario): string[] {
   const problems: string[] = [];
   if (result.requests === 0) problems.push('no request completed');
@@ -86,6 +97,11 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const rawSpec = join(work, 'raw.json');
   writeFileSync(rawSpec, JSON.stringify(spec));
   const raw = await startChild(pinning, RAW_SERVER, [rawSpec]);
+  // The same questions to the raw server: a check that it gives kindling's answers, and the same history of
+  // requests for both servers before the load (V8 optimises for the shapes of what a process has seen).
+  const rawAnswers = join(work, 'raw-answers');
+  mkdirSync(rawAnswers);
+  assertSameAnswers(spec, await captureAnswers(raw.url, scenarios, rawAnswers));
   const servers = { kindling, raw };
   const rows: ThroughputRow[] = [];
   try {
