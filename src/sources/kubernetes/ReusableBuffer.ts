@@ -28,10 +28,6 @@ export class ReusableBuffer {
     this.#length = needed;
   }
 
-  get length(): number {
-    return this.#length;
-  }
-
   /** The bytes appended since `reset`: a view, good until the next `reset`. */
   view(): Buffer {
     return this.#bytes.subarray(0, this.#length);

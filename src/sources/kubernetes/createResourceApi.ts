@@ -1,7 +1,6 @@
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { getApiPage } from './getApiPage.ts';
-import type { DecodedPage } from './protobuf/decodeSecretList.ts';
 import { PROTOBUF_MEDIA_TYPE } from './protobuf/unwrapEnvelope.ts';
 import { ReusableBuffer } from './ReusableBuffer.ts';
 
@@ -14,6 +13,14 @@ export interface WatchedResource {
   labelSelector?: string | undefined;
   /** Narrows what the server sends (`type=…`, `metadata.name=…`), and for a name, what RBAC must allow. */
   fieldSelector?: string | undefined;
+}
+
+/** One page of a list, as `list` reads it whatever its encoding. */
+export interface DecodedPage<T> {
+  items: T[];
+  resourceVersion: string | undefined;
+  /** The token for the next page; undefined on the last. */
+  continue: string | undefined;
 }
 
 export interface ResourceList<T> {

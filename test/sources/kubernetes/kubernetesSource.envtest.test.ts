@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { describeApiFailure } from '../../../src/sources/kubernetes/describeApiFailure.ts';
 import { ApiStatusError, getApiPage } from '../../../src/sources/kubernetes/getApiPage.ts';
-import { getJson } from '../../../src/sources/kubernetes/getJson.ts';
 import { decodeSecretList } from '../../../src/sources/kubernetes/protobuf/decodeSecretList.ts';
 import { PROTOBUF_MEDIA_TYPE } from '../../../src/sources/kubernetes/protobuf/unwrapEnvelope.ts';
 import { toSecretObject } from '../../../src/sources/kubernetes/toSecretObject.ts';
@@ -222,10 +221,9 @@ describeEnvtest('kubernetes source (real kube-apiserver)', () => {
     const protobuf = await getApiPage(admin, path, signal, { accept: PROTOBUF_MEDIA_TYPE });
     expect(protobuf.contentType).toBe(PROTOBUF_MEDIA_TYPE);
     const decoded = decodeSecretList(protobuf.body);
-    const json = (await getJson(admin, path, signal)) as {
-      items: unknown[];
-      metadata: { resourceVersion: string };
-    };
+    const plain = await getApiPage(admin, path, signal);
+    expect(plain.contentType).toBe('application/json');
+    const json = JSON.parse(plain.body.toString()) as { items: unknown[] };
     const fromJson = json.items.map((item) => toSecretObject(item));
     expect(decoded.items.map((s) => s.metadata)).toEqual(fromJson.map((s) => s?.metadata));
     expect(decoded.items.map((s) => s.type)).toEqual(fromJson.map((s) => s?.type));

@@ -22,12 +22,12 @@ export function utf8String(view: Uint8Array): string {
  * decoders of the few Kubernetes messages kindling reads walk their fields with it and skip the rest.
  */
 export class ProtoReader {
-  readonly bytes: Uint8Array;
+  readonly #bytes: Uint8Array;
   #at: number;
   readonly #end: number;
 
   constructor(bytes: Uint8Array, start = 0, end = bytes.length) {
-    this.bytes = bytes;
+    this.#bytes = bytes;
     this.#at = start;
     this.#end = end;
   }
@@ -62,7 +62,7 @@ export class ProtoReader {
     let scale = 1;
     for (let i = 0; i < 10; i++) {
       if (this.#at >= this.#end) throw new ProtoError('a varint runs past the end');
-      const byte = this.bytes[this.#at++] as number;
+      const byte = this.#bytes[this.#at++] as number;
       value += (byte & 0x7f) * scale;
       if (byte < 0x80) return value;
       scale *= 128;
@@ -82,13 +82,13 @@ export class ProtoReader {
   /** An embedded message. */
   message(): ProtoReader {
     const [start, end] = this.range();
-    return new ProtoReader(this.bytes, start, end);
+    return new ProtoReader(this.#bytes, start, end);
   }
 
   /** A length-delimited field as a view on the same bytes (copy it to keep it beyond the page). */
   view(): Uint8Array {
     const [start, end] = this.range();
-    return this.bytes.subarray(start, end);
+    return this.#bytes.subarray(start, end);
   }
 
   string(): string {

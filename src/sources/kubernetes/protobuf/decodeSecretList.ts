@@ -1,15 +1,8 @@
 import type { SecretObject } from '../../../tokens/SecretObject.ts';
+import type { DecodedPage } from '../createResourceApi.ts';
 import { utf8String, type ProtoReader } from './ProtoReader.ts';
 import { readMapEntry } from './readMapEntry.ts';
 import { unwrapEnvelope } from './unwrapEnvelope.ts';
-
-/** One page of a list, as the list/watch supervisor reads it whatever its encoding. */
-export interface DecodedPage<T> {
-  items: T[];
-  resourceVersion: string | undefined;
-  /** The token for the next page; undefined on the last. */
-  continue: string | undefined;
-}
 
 // Field numbers from k8s.io/api/core/v1 and k8s.io/apimachinery/pkg/apis/meta/v1 generated.proto.
 const LIST = { metadata: 1, items: 2 };
@@ -17,7 +10,6 @@ const LIST_META = { resourceVersion: 2, continue: 3 };
 const SECRET = { metadata: 1, data: 2, type: 3, stringData: 4 };
 const OBJECT_META = { name: 1, namespace: 3, uid: 5, resourceVersion: 6, labels: 11, annotations: 12 };
 
-const text = (view: Uint8Array) => utf8String(view);
 // A copy, so that what the store keeps does not hold the whole page in memory.
 const copy = (view: Uint8Array) => new Uint8Array(view);
 
@@ -27,7 +19,7 @@ const copy = (view: Uint8Array) => new Uint8Array(view);
  * decode; they land in `dataBytes`. Throws a ProtoError on anything that does not follow the wire format.
  */
 export function decodeSecretList(bytes: Uint8Array): DecodedPage<SecretObject> {
-  const list = unwrapEnvelope(bytes, ['SecretList']).object;
+  const list = unwrapEnvelope(bytes, ['SecretList']);
   const page: DecodedPage<SecretObject> = { items: [], resourceVersion: undefined, continue: undefined };
   for (let field; (field = list.nextBytesField()) !== undefined;) {
     if (field === LIST.metadata) readListMeta(list.message(), page);
@@ -60,7 +52,7 @@ function readSecret(reader: ProtoReader): SecretObject | undefined {
       (dataBytes ??= {})[name] = value;
     } else if (field === SECRET.stringData) {
       // Write-only: the API server never sends it; read for a server that would.
-      const [name, value] = readMapEntry(reader, text);
+      const [name, value] = readMapEntry(reader, utf8String);
       (stringData ??= {})[name] = value;
     } else reader.range();
   }
@@ -76,7 +68,7 @@ function readObjectMeta(reader: ProtoReader, metadata: SecretObject['metadata'])
     else if (field === OBJECT_META.uid) metadata.uid = reader.string();
     else if (field === OBJECT_META.resourceVersion) metadata.resourceVersion = reader.string();
     else if (field === OBJECT_META.labels || field === OBJECT_META.annotations) {
-      const [name, value] = readMapEntry(reader, text);
+      const [name, value] = readMapEntry(reader, utf8String);
       const map = field === OBJECT_META.labels ? (metadata.labels ??= {}) : (metadata.annotations ??= {});
       map[name] = value;
     } else reader.range();

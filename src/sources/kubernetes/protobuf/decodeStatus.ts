@@ -16,7 +16,7 @@ const STATUS = { status: 2, message: 3, reason: 4, code: 6 };
  * so that describeApiFailure can quote the API server's own message whatever the encoding.
  */
 export function decodeStatus(bytes: Uint8Array): StatusFields {
-  const reader = unwrapEnvelope(bytes, ['Status']).object;
+  const reader = unwrapEnvelope(bytes, ['Status']);
   const status: StatusFields = {};
   while (!reader.done) {
     const key = reader.key();

@@ -5,27 +5,19 @@ export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';
 
 // k8s.io/apimachinery/pkg/runtime generated.proto: Unknown and TypeMeta.
 const UNKNOWN = { typeMeta: 1, raw: 2, contentEncoding: 3 };
-const TYPE_META = { apiVersion: 1, kind: 2 };
+const TYPE_META = { kind: 2 };
 
 // "k8s\0": the prefix of every protobuf-encoded Kubernetes object.
 const MAGIC = [0x6b, 0x38, 0x73, 0x00];
 
-export interface Envelope {
-  apiVersion: string;
-  kind: string;
-  /** The object itself, as the message its kind names. */
-  object: ProtoReader;
-}
-
 /**
- * Opens the envelope (a `runtime.Unknown`) around a protobuf-encoded Kubernetes object, and checks that it
- * holds the kind the caller expects (`SecretList`, `Status`).
+ * Opens the envelope (a `runtime.Unknown`) around a protobuf-encoded Kubernetes object, checks that it holds
+ * the kind the caller expects (`SecretList`, `Status`), and gives a reader of the object itself.
  */
-export function unwrapEnvelope(bytes: Uint8Array, kinds: readonly string[]): Envelope {
+export function unwrapEnvelope(bytes: Uint8Array, kinds: readonly string[]): ProtoReader {
   if (!MAGIC.every((byte, i) => bytes[i] === byte))
     throw new ProtoError('no "k8s\\0" prefix: not a Kubernetes protobuf');
   const unknown = new ProtoReader(bytes, MAGIC.length);
-  let apiVersion = '';
   let kind = '';
   let object: ProtoReader | undefined;
   let encoding = '';
@@ -33,8 +25,7 @@ export function unwrapEnvelope(bytes: Uint8Array, kinds: readonly string[]): Env
     if (field === UNKNOWN.typeMeta) {
       const typeMeta = unknown.message();
       for (let meta; (meta = typeMeta.nextBytesField()) !== undefined;) {
-        if (meta === TYPE_META.apiVersion) apiVersion = typeMeta.string();
-        else if (meta === TYPE_META.kind) kind = typeMeta.string();
+        if (meta === TYPE_META.kind) kind = typeMeta.string();
         else typeMeta.range();
       }
     } else if (field === UNKNOWN.raw) object = unknown.message();
@@ -46,5 +37,5 @@ export function unwrapEnvelope(bytes: Uint8Array, kinds: readonly string[]): Env
     throw new ProtoError(`content encoding ${JSON.stringify(encoding)} inside the envelope`);
   if (!kinds.includes(kind))
     throw new ProtoError(`a ${kind || 'nameless'} object where ${kinds.join(' or ')} was expected`);
-  return { apiVersion, kind, object: object ?? new ProtoReader(new Uint8Array(0)) };
+  return object ?? new ProtoReader(new Uint8Array(0));
 }
