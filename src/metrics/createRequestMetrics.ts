@@ -77,20 +77,43 @@ export function createRequestMetrics({ registry }: { registry: Registry }) {
     ) as never,
   );
 
-  return function observe(route: string, method: string, status: number, seconds: number): void {
+  function seriesOf(route: string, method: string, status: number): Series {
     let byMethod = requests.get(route);
     if (!byMethod) requests.set(route, (byMethod = new Map()));
     let byStatus = byMethod.get(method);
     if (!byStatus) byMethod.set(method, (byStatus = new Map()));
-    const series = byStatus.get(status);
-    if (series) series.count++;
-    else byStatus.set(status, { labels: { route, method, status: String(status) }, count: 1 });
+    let series = byStatus.get(status);
+    if (!series)
+      byStatus.set(status, (series = { labels: { route, method, status: String(status) }, count: 0 }));
+    return series;
+  }
+
+  function durationsOf(route: string): Durations {
     let d = durations.get(route);
     if (!d)
       durations.set(
         route,
         (d = { route, counts: new Float64Array(DURATION_BUCKETS.length + 1), sum: 0, count: 0 }),
       );
+    return d;
+  }
+
+  // A boot storm is one route, method and status again and again: the last series is kept at hand, so a
+  // repeat compares three values instead of making four lookups.
+  let last:
+    { route: string; method: string; status: number; series: Series; durations: Durations } | undefined;
+
+  return function observe(route: string, method: string, status: number, seconds: number): void {
+    if (last === undefined || last.route !== route || last.method !== method || last.status !== status)
+      last = {
+        route,
+        method,
+        status,
+        series: seriesOf(route, method, status),
+        durations: durationsOf(route),
+      };
+    last.series.count++;
+    const d = last.durations;
     let bucket = 0;
     while (bucket < DURATION_BUCKETS.length && seconds > (DURATION_BUCKETS[bucket] as number)) bucket++;
     d.counts[bucket] = (d.counts[bucket] ?? 0) + 1;

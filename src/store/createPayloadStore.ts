@@ -180,13 +180,13 @@ export function createPayloadStore({
       const state = secrets.get(claim.key);
       const secret = state?.good;
       if (claim.role === 'refused' || !secret) return { ok: false, code: 'ERR_SECRET_REFUSED' };
-      const at = now();
-      const expired =
-        (secret.expiresAt !== undefined && at >= secret.expiresAt) ||
-        (claim.role === 'previous' &&
-          secret.previousTokenExpiresAt !== undefined &&
-          at >= secret.previousTokenExpiresAt);
-      if (expired) return { ok: false, code: 'ERR_TOKEN_EXPIRED', secret };
+      // The clock is read only for a token that can expire.
+      const expiresAt =
+        claim.role === 'previous' && secret.previousTokenExpiresAt !== undefined
+          ? Math.min(secret.previousTokenExpiresAt, secret.expiresAt ?? Infinity)
+          : secret.expiresAt;
+      if (expiresAt !== undefined && now() >= expiresAt)
+        return { ok: false, code: 'ERR_TOKEN_EXPIRED', secret };
       const served = state.served;
       if (!served || served instanceof KindlingError)
         return { ok: false, code: served?.code ?? 'ERR_RENDER_FAILED', secret };

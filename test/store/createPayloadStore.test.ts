@@ -59,6 +59,23 @@ describe('createPayloadStore', () => {
     expect(store.lookup(hashToken(token))).toMatchObject({ ok: false, code: 'ERR_TOKEN_EXPIRED' });
   });
 
+  it('ends a previous token with no expiry of its own when its Secret expires', () => {
+    const { store, advance } = setup();
+    const token = randomUUID();
+    const previousToken = randomUUID();
+    store.replace([
+      tokenSecret({
+        token,
+        previousToken,
+        annotations: { 'kindling.dev/expires-at': '2026-11-21T12:01:00Z' },
+      }),
+    ]);
+    expect(store.lookup(hashToken(previousToken)).ok).toBe(true);
+    advance(60_000);
+    expect(store.lookup(hashToken(previousToken))).toMatchObject({ ok: false, code: 'ERR_TOKEN_EXPIRED' });
+    expect(store.lookup(hashToken(token))).toMatchObject({ ok: false, code: 'ERR_TOKEN_EXPIRED' });
+  });
+
   it('answers revoked (403) for a deleted Secret and a rotated-away token, for the tombstone window only', () => {
     const { store, advance } = setup({ tombstoneTtlMs: 60_000 });
     const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];

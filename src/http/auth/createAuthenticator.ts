@@ -5,7 +5,7 @@ import { fingerprint, hashToken } from '../../tokens/hashToken.ts';
 import { looksLikeJws } from '../../tokens/jws/looksLikeJws.ts';
 import type { FailureLimiter } from '../rateLimit/createFailureLimiter.ts';
 import { bearerCredential } from './bearerCredential.ts';
-import { readBearer } from './readBearer.ts';
+import { hashStubShapedBearer, isStubBearer, readBearer } from './readBearer.ts';
 
 /**
  * Who is asking. `found.machine` and `jti` are set for a per-machine token (verified: safe to log), and
@@ -61,6 +61,20 @@ export function createAuthenticator({ store, isLoaded, limiter, onRateLimited }:
     return { ok: true, found, tokenHash, tokenFingerprint, jti };
   }
 
+  function refuse(
+    found: Extract<LookupResult, { ok: false }>,
+    tokenHash: string,
+    remoteAddress: string,
+  ): Authentication {
+    limiter.fail(remoteAddress);
+    return {
+      ok: false,
+      code: found.code,
+      pool: found.secret?.pool,
+      tokenFingerprint: fingerprint(tokenHash),
+    };
+  }
+
   return function authenticate(
     authorization: string | undefined,
     remoteAddress: string,
@@ -69,6 +83,14 @@ export function createAuthenticator({ store, isLoaded, limiter, onRateLimited }:
     if (limiter.blocked(remoteAddress)) {
       onRateLimited?.();
       return { ok: false, code: 'ERR_RATE_LIMITED' };
+    }
+    // A stub's header is looked up before its form is checked: a hash the store serves can only be that of
+    // the canonical token it was made from, so the check (a regular expression) is left to the failures.
+    const stubHash = hashStubShapedBearer(authorization);
+    if (stubHash !== undefined) {
+      const found = store.lookup(stubHash);
+      if (found.ok) return { ok: true, found, tokenHash: stubHash, tokenFingerprint: fingerprint(stubHash) };
+      if (isStubBearer(authorization)) return refuse(found, stubHash, remoteAddress);
     }
     const tokenHash = readBearer(authorization);
     if (tokenHash === undefined) {
@@ -81,13 +103,9 @@ export function createAuthenticator({ store, isLoaded, limiter, onRateLimited }:
       limiter.fail(remoteAddress);
       return { ok: false, code: 'ERR_UNAUTHORIZED' };
     }
-    const tokenFingerprint = fingerprint(tokenHash);
     const found = store.lookup(tokenHash);
-    if (!found.ok) {
-      limiter.fail(remoteAddress);
-      return { ok: false, code: found.code, pool: found.secret?.pool, tokenFingerprint };
-    }
-    return { ok: true, found, tokenHash, tokenFingerprint };
+    if (!found.ok) return refuse(found, tokenHash, remoteAddress);
+    return { ok: true, found, tokenHash, tokenFingerprint: fingerprint(tokenHash) };
   };
 }
 

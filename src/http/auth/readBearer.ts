@@ -12,11 +12,7 @@ const CANONICAL_LENGTH = 'Bearer '.length + 36;
  * The token itself never leaves this function.
  */
 export function readBearer(header: string | undefined): string | undefined {
-  // What stubs send: `Bearer ` and a lower-case UUID, exactly. Checked without building a match or a copy.
-  if (header?.length === CANONICAL_LENGTH && header.startsWith('Bearer ')) {
-    const token = header.slice(7);
-    if (CANONICAL_UUID.test(token)) return hashToken(token);
-  }
+  if (isStubBearer(header)) return hashToken(header.slice(7));
   const credential = bearerCredential(header);
   if (credential === undefined) return undefined;
   let uuid = parseUuid(credential);
@@ -25,4 +21,20 @@ export function readBearer(header: string | undefined): string | undefined {
     uuid = parseUuid(Buffer.from(credential, 'base64').toString('latin1'));
   }
   return uuid === undefined ? undefined : hashToken(uuid);
+}
+
+const hasStubShape = (header: string | undefined): header is string =>
+  header?.length === CANONICAL_LENGTH && header.startsWith('Bearer ');
+
+/** Whether the header is exactly what stubs send: `Bearer ` and a lower-case UUID. */
+export function isStubBearer(header: string | undefined): header is string {
+  return hasStubShape(header) && CANONICAL_UUID.test(header.slice(7));
+}
+
+/**
+ * The SHA-256 of the 36 characters after `Bearer `, not checked to be a UUID: for a lookup made before the
+ * check (see createAuthenticator). Undefined when the header is not of that length and prefix.
+ */
+export function hashStubShapedBearer(header: string | undefined): string | undefined {
+  return hasStubShape(header) ? hashToken(header.slice(7)) : undefined;
 }

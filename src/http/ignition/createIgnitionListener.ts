@@ -1,4 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { RequestRecorder } from '../accessLog/createRequestRecorder.ts';
 import type { ErrorAnswers } from '../errors/createErrorAnswers.ts';
 import type { IgnitionOutcome, IgnitionResponder } from './createIgnitionResponder.ts';
@@ -25,6 +26,7 @@ export function createIgnitionListener({
   fallback,
   errors,
   onError,
+  // The module's binding, not the global: Node defines `globalThis.performance` as a getter, read per call.
   now = () => performance.now(),
 }: {
   answerIgnition: IgnitionResponder;

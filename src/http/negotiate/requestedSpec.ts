@@ -1,4 +1,4 @@
-import { isSpecVersion, type SpecVersion } from '../../payload/SpecVersion.ts';
+import { SPEC_VERSIONS, type SpecVersion } from '../../payload/SpecVersion.ts';
 import { memoizeHeader } from './memoizeHeader.ts';
 
 /** The newest spec a client reads; `stored` when it names none (serve as stored); `unsupported` for spec 2 and older. */
@@ -29,8 +29,10 @@ function parse(accept: string): RequestedSpec {
   if (!best) return 'stored';
   const [major, minor] = best;
   if (major < 3) return 'unsupported';
+  // The list's own string, not the one just built: compared with others on every request, it matches by
+  // reference.
   const version = `${major}.${minor}.0`;
-  return major === 3 && isSpecVersion(version) ? version : 'stored';
+  return (major === 3 && SPEC_VERSIONS.find((known) => known === version)) || 'stored';
 }
 
 const parsed = memoizeHeader(parse);

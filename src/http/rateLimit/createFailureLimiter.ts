@@ -30,36 +30,40 @@ export function createFailureLimiter({
 }: FailureLimiterOptions = {}): FailureLimiter {
   if (!(burst >= 1)) throw new TypeError('burst must be at least 1');
   if (!(refillPerSecond > 0)) throw new TypeError('refillPerSecond must be positive');
-  const buckets = new LRUCache<string, Bucket>({ max: maxAddresses });
-  // A failure is always checked (`blocked`) before it is counted (`fail`), for the same address: the bucket
-  // the last check found is counted against without a second lookup and clock reading. (Should it have been
-  // evicted meanwhile, by failures from `maxAddresses` other addresses, that one failure goes uncounted.)
-  let checkedAddress: string | undefined;
-  let checkedBucket: Bucket | undefined;
+  // Addresses whose bucket ran dry (less than one failure left), until a check finds it refilled. A check
+  // looks only here, so while no address is out of budget (nearly always) it costs no lookup and no clock.
+  const exhausted = new Map<string, Bucket>();
+  // Every address that failed lately, by its last failure; the least recent are forgotten (and with them any
+  // entry in `exhausted`), which bounds memory under a flood from many addresses.
+  const buckets = new LRUCache<string, Bucket>({
+    max: maxAddresses,
+    dispose: (_bucket, address) => void exhausted.delete(address),
+  });
 
-  function level(address: string): Bucket | undefined {
-    const bucket = buckets.get(address);
-    if (!bucket) return undefined;
-    const at = now();
+  // Tokens only grow between failures, and the growth is capped linearly: refilling once, late, gives what
+  // refilling at every check would.
+  function refill(bucket: Bucket, at: number) {
     bucket.tokens = Math.min(burst, bucket.tokens + ((at - bucket.at) / 1000) * refillPerSecond);
     bucket.at = at;
-    return bucket;
   }
 
   return {
     blocked(address) {
-      // No address has failed (the usual case): nothing to look up.
-      if (buckets.size === 0) return false;
-      const bucket = level(address);
-      checkedAddress = address;
-      checkedBucket = bucket;
-      return bucket !== undefined && bucket.tokens < 1;
+      if (exhausted.size === 0) return false;
+      const bucket = exhausted.get(address);
+      if (bucket === undefined) return false;
+      refill(bucket, now());
+      if (bucket.tokens < 1) return true;
+      exhausted.delete(address);
+      return false;
     },
     fail(address) {
-      const bucket = checkedAddress === address ? checkedBucket : level(address);
-      checkedAddress = checkedBucket = undefined;
-      if (bucket) bucket.tokens = Math.max(0, bucket.tokens - 1);
-      else buckets.set(address, { tokens: burst - 1, at: now() });
+      const at = now();
+      let bucket = buckets.get(address);
+      if (bucket === undefined) buckets.set(address, (bucket = { tokens: burst, at }));
+      refill(bucket, at);
+      bucket.tokens = Math.max(0, bucket.tokens - 1);
+      if (bucket.tokens < 1) exhausted.set(address, bucket);
     },
   };
 }

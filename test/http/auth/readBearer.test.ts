@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readBearer } from '../../../src/http/auth/readBearer.ts';
+import { hashStubShapedBearer, isStubBearer, readBearer } from '../../../src/http/auth/readBearer.ts';
 import { hashToken } from '../../../src/tokens/hashToken.ts';
 
 const token = '3f9a1c2e-7b4d-4c8e-9f01-2a3b4c5d6e7f';
@@ -31,5 +31,26 @@ describe('readBearer: the hash of the token in an Authorization header', () => {
     [`Bearer ${Buffer.from('not a uuid, just some text!!').toString('base64')}`, 'base64 of something else'],
   ] as [string | undefined, string][])('%j → undefined (%s)', (header) => {
     expect(readBearer(header)).toBeUndefined();
+  });
+});
+
+describe('the stub-shaped header: `Bearer ` and 36 characters', () => {
+  it('is hashed as it is, UUID or not; anything else is not hashed', () => {
+    expect(hashStubShapedBearer(`Bearer ${token}`)).toBe(hashed);
+    expect(hashStubShapedBearer(`Bearer ${token.toUpperCase()}`)).toBe(hashToken(token.toUpperCase()));
+    expect(hashStubShapedBearer(`Bearer ${'x'.repeat(36)}`)).toBe(hashToken('x'.repeat(36)));
+    for (const header of [undefined, `bearer ${token}`, `Bearer ${token}x`])
+      expect(hashStubShapedBearer(header)).toBeUndefined();
+  });
+
+  it('is what stubs send only with a lower-case UUID', () => {
+    expect(isStubBearer(`Bearer ${token}`)).toBe(true);
+    for (const header of [
+      undefined,
+      `Bearer ${token.toUpperCase()}`,
+      `Bearer ${'x'.repeat(36)}`,
+      `bearer ${token}`,
+    ])
+      expect(isStubBearer(header)).toBe(false);
   });
 });

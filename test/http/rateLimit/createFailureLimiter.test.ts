@@ -51,6 +51,29 @@ describe('createFailureLimiter', () => {
     expect([1, 2, 3].map(() => failOnce(limiter, 'a'))).toEqual([false, false, true]);
   });
 
+  it('checks cost no clock reading while no address is out of budget, and refills as if read every time', () => {
+    const { now, advance } = clock();
+    let readings = 0;
+    const limiter = createFailureLimiter({
+      burst: 3,
+      refillPerSecond: 1,
+      now: () => (readings++, now()),
+    });
+    failOnce(limiter, 'a');
+    readings = 0;
+    for (let i = 0; i < 100; i++) expect(limiter.blocked('a')).toBe(false);
+    expect(readings).toBe(0);
+    // Two failures leave 0 tokens: blocked. 1.5 s later one and a half are back, whenever they are counted.
+    failOnce(limiter, 'a');
+    failOnce(limiter, 'a');
+    expect(limiter.blocked('a')).toBe(true);
+    advance(1_500);
+    expect(failOnce(limiter, 'a')).toBe(false);
+    expect(limiter.blocked('a')).toBe(true);
+    advance(500);
+    expect(limiter.blocked('a')).toBe(false);
+  });
+
   it('forgets the least recent addresses beyond maxAddresses', () => {
     const { now } = clock();
     const limiter = createFailureLimiter({ burst: 1, refillPerSecond: 0.001, maxAddresses: 2, now });
