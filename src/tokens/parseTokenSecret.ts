@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { KindlingError } from '../errors/KindlingError.ts';
-import { parseIgnition } from '../payload/validateIgnition.ts';
+import { validateIgnitionBytes } from '../payload/validateIgnitionBytes.ts';
 import type { NodeTemplate } from '../templates/NodeTemplate.ts';
 import { parseNodeTemplate } from '../templates/parseNodeTemplate.ts';
 import { decodePayload } from './decodePayload.ts';
@@ -126,7 +126,7 @@ function readTemplate(bytes: Buffer): NodeTemplate {
 
 function validatePayload(bytes: Buffer, contentHash: string): StoredPayload {
   try {
-    return { contentHash, format: 'ignition', version: parseIgnition(bytes).version, bytes };
+    return { contentHash, format: 'ignition', version: validateIgnitionBytes(bytes), bytes };
   } catch (error) {
     if (!(error instanceof KindlingError)) throw error;
     const where = error.path ? ` at ${error.path}` : '';

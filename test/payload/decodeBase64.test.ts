@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBase64 } from '../../src/payload/decodeBase64.ts';
+import { isBase64Bytes } from '../../src/payload/elideDataUrls.ts';
 import { isBase64 } from '../../src/payload/isBase64.ts';
 
 describe('decodeBase64: padded standard base64, as Go’s StdEncoding decodes it', () => {
@@ -46,7 +47,7 @@ describe('decodeBase64: padded standard base64, as Go’s StdEncoding decodes it
   });
 });
 
-describe('decodeBase64 and isBase64 agree with the regular expression they replace', () => {
+describe('decodeBase64, isBase64 and isBase64Bytes agree with the regular expression they replace', () => {
   const REFERENCE = /^[A-Za-z0-9+/]*={0,2}$/;
   // A fixed generator: the same texts on every run, dense in the characters that matter.
   let seed = 42;
@@ -66,6 +67,9 @@ describe('decodeBase64 and isBase64 agree with the regular expression they repla
       const expected = text.length % 4 === 0 && REFERENCE.test(text);
       if ((decodeBase64(text) !== undefined) !== expected) disagreements.push(text);
       if (isBase64(text) !== expected) disagreements.push(`isBase64: ${text}`);
+      const bytes = Buffer.from(`"${text}"`);
+      if (isBase64Bytes(bytes, 1, bytes.length - 1) !== expected)
+        disagreements.push(`isBase64Bytes: ${text}`);
     }
     expect(disagreements).toEqual([]);
   });
