@@ -11,6 +11,7 @@ const COMMA = 0x2c;
 const EQUALS = 0x3d;
 const DATA = Buffer.from('data:');
 const BASE64_HEADER_END = Buffer.from(';base64');
+const BASE64_MARK = Buffer.from(';base64,');
 // Per process: a placeholder cannot be mistaken for a string a payload holds.
 const NONCE = randomBytes(12);
 
@@ -54,15 +55,18 @@ export function isBase64Bytes(bytes: Uint8Array, start: number, end: number): bo
  * between two quotes around header and base64 characters), and the caller parses the original for its error.
  */
 export function elideDataUrls(bytes: Buffer): ElidedPayload | undefined {
-  if (bytes.length < MIN_PAYLOAD) return undefined;
+  // No base64 data: URL at all (one native search): nothing to cut, and no string-by-string scan to pay.
+  if (bytes.length < MIN_PAYLOAD || !bytes.includes(BASE64_MARK)) return undefined;
   const cuts: { open: number; body: number; close: number }[] = [];
   let at = 0;
+  // The next backslash, found again only once passed: one scan of the payload, however many strings it holds.
+  let escape = bytes.indexOf(BACKSLASH);
   for (;;) {
     const open = bytes.indexOf(QUOTE, at);
     if (open === -1) break;
     let close = bytes.indexOf(QUOTE, open + 1);
     if (close === -1) break;
-    const escape = bytes.indexOf(BACKSLASH, open + 1);
+    if (escape !== -1 && escape < open) escape = bytes.indexOf(BACKSLASH, open + 1);
     if (escape !== -1 && escape < close) {
       close = closingQuote(bytes, escape);
       if (close === -1) break;

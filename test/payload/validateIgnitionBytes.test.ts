@@ -103,6 +103,19 @@ describe('elideDataUrls', () => {
     expect(compact.storage.files[1]?.contents.source.length).toBeLessThan(100);
   });
 
+  it('finds every large URL among many strings, escaped or not, in one pass', () => {
+    const files = Array.from({ length: 60 }, (_, i) =>
+      i % 3 === 0 ? file(`/big/${i}`, dataUrl(bigBase64(6 * 1024))) : file(`/x\\"${i}"`, 'data:,a%22b'),
+    );
+    const elided = elideDataUrls(json(ignition({ storage: { files } })));
+    const compact = JSON.parse(elided?.compact.toString() ?? '') as {
+      storage: { files: { path: string; contents: { source: string } }[] };
+    };
+    expect(compact.storage.files.map((f) => f.path)).toEqual(files.map((f) => f.path));
+    expect(compact.storage.files.filter((f) => f.contents.source.length < 100)).toHaveLength(60);
+    expect(elided?.placeholders.size).toBe(20);
+  });
+
   it('leaves a small payload, a URL with an invalid body, and one with escapes as they are', () => {
     expect(
       elideDataUrls(json(ignition({ storage: { files: [file('/a', dataUrl(bigBase64(3 * 1024)))] } }))),
