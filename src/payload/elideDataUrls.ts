@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isBase64Bytes } from './isBase64.ts';
 
 /** Strings at least this long are elided (the body of a data: URL), in payloads at least `MIN_PAYLOAD`. */
 const MIN_BODY = 4 * 1024;
@@ -8,17 +9,10 @@ const MAX_HEADER = 1024;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
-const EQUALS = 0x3d;
 const DATA = Buffer.from('data:');
-const BASE64_HEADER_END = Buffer.from(';base64');
 const BASE64_MARK = Buffer.from(';base64,');
 // Per process: a placeholder cannot be mistaken for a string a payload holds.
 const NONCE = randomBytes(12);
-
-const STANDARD_ALPHABET = new Uint8Array(256);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') {
-  STANDARD_ALPHABET[c.charCodeAt(0)] = 1;
-}
 
 /** A payload's bytes with the bodies of its large base64 data: URLs replaced by short ones. */
 export interface ElidedPayload {
@@ -26,19 +20,6 @@ export interface ElidedPayload {
   compact: Buffer;
   /** The strings that stand for elided ones: equal originals share one. */
   placeholders: Set<string>;
-}
-
-/**
- * Padded standard base64, the rule `isBase64` holds a text to (see decodeBase64), checked on bytes: a
- * multiple of four of the alphabet, with at most two `=` at the end.
- */
-export function isBase64Bytes(bytes: Uint8Array, start: number, end: number): boolean {
-  const length = end - start;
-  if (length % 4 !== 0) return false;
-  let data = end;
-  if (length > 0 && bytes[end - 1] === EQUALS) data = bytes[end - 2] === EQUALS ? end - 2 : end - 1;
-  for (let i = start; i < data; i++) if (STANDARD_ALPHABET[bytes[i] as number] !== 1) return false;
-  return true;
 }
 
 /**
@@ -105,9 +86,8 @@ function bodyOf(bytes: Buffer, start: number, end: number): number | undefined {
   if (!bytes.subarray(start, start + DATA.length).equals(DATA)) return undefined;
   const comma = bytes.indexOf(COMMA, start);
   if (comma === -1 || comma >= end || comma - start > MAX_HEADER) return undefined;
-  const header = bytes.subarray(start, comma);
-  if (header.includes(QUOTE) || !header.subarray(-BASE64_HEADER_END.length).equals(BASE64_HEADER_END))
-    return undefined;
+  const header = bytes.subarray(start, comma + 1);
+  if (header.includes(QUOTE) || !header.subarray(-BASE64_MARK.length).equals(BASE64_MARK)) return undefined;
   return isBase64Bytes(bytes, comma + 1, end) ? comma + 1 : undefined;
 }
 

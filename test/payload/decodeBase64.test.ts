@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBase64 } from '../../src/payload/decodeBase64.ts';
-import { isBase64Bytes } from '../../src/payload/elideDataUrls.ts';
-import { isBase64 } from '../../src/payload/isBase64.ts';
+import { isBase64, isBase64Bytes } from '../../src/payload/isBase64.ts';
 
 describe('decodeBase64: padded standard base64, as Go’s StdEncoding decodes it', () => {
   it.each([
