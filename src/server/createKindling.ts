@@ -97,6 +97,10 @@ export function createKindling({
     // Node enforces the two timeouts above only when it sweeps connections (every 30 s by default), which
     // would let a slow client hold a socket far longer than configured.
     connectionsCheckingInterval: Math.max(100, Math.min(1_000, config.headersTimeoutMs / 2)),
+    // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 6.3): node:http
+    // then hands it over already ended instead of running a stream's life cycle for nothing. Every boot
+    // fetch is such a GET. (Node 24.12 and later; older versions ignore the option.)
+    optimizeEmptyRequests: true,
   };
   const server: Server = tls
     ? (createHttpsServer({ ...serverOptions, ...tls }, listener) as unknown as Server)

@@ -134,6 +134,34 @@ describe('machine reports over real sockets', () => {
   });
 });
 
+describe('requests without a body', () => {
+  it('a POST with neither Content-Length nor Transfer-Encoding is answered at once, and the connection goes on', async () => {
+    // node:http hands such requests over already ended (optimizeEmptyRequests): the body reader must see an
+    // empty body at once rather than wait for an end that never comes.
+    ({ kindling } = await startKindling(['--request-timeout', '20s']));
+    const { port } = new URL(kindling.url);
+    const { connect } = await import('node:net');
+    const socket = connect(Number(port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk));
+    socket.write(
+      `POST /advertise HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${DEMO_TOKEN}\r\n` +
+        'Content-Type: application/json\r\n\r\n',
+    );
+    // Well before the request timeout: an empty body is not a report.
+    await waitFor(() => received.includes('ERR_BAD_REQUEST'), { timeoutMs: 5_000, what: 'the 400' });
+    expect(received).toMatch(/^HTTP\/1\.1 400 /);
+    expect(received).toMatch(/keep-alive/i);
+    socket.write(
+      `GET /ignition HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${DEMO_TOKEN}\r\nConnection: close\r\n\r\n`,
+    );
+    await new Promise((resolve) => socket.once('close', resolve));
+    const second = received.slice(received.indexOf('HTTP/1.1', 1));
+    expect(second).toMatch(/^HTTP\/1\.1 200 /);
+    expect(JSON.parse(second.slice(second.indexOf('\r\n\r\n') + 4))).toEqual(demoPayload());
+  });
+});
+
 describe('slow clients', () => {
   it('a client that never finishes its headers gets 408 and is disconnected at --headers-timeout', async () => {
     ({ kindling } = await startKindling(['--headers-timeout', '300ms', '--request-timeout', '600ms']));

@@ -43,15 +43,27 @@ export function createRequestRecorder({
   logRequests = true,
   requestId = () => crypto.randomUUID(),
 }: RequestRecorderOptions) {
+  // A boot storm is one path and method again and again: their labels are kept at hand, not looked up.
+  let lastPath = '';
+  let lastRoute = 'other';
+  let lastMethod = '';
+  let lastMethodLabel = 'other';
   return function record(r: RequestRecord): void {
-    const route = ROUTES.get(r.path) ?? 'other';
-    metrics?.observeRequest(route, METHODS.has(r.method) ? r.method : 'other', r.status, r.seconds);
+    if (r.path !== lastPath) {
+      lastPath = r.path;
+      lastRoute = ROUTES.get(r.path) ?? 'other';
+    }
+    if (r.method !== lastMethod) {
+      lastMethod = r.method;
+      lastMethodLabel = METHODS.has(r.method) ? r.method : 'other';
+    }
+    metrics?.observeRequest(lastRoute, lastMethodLabel, r.status, r.seconds);
     if (!logRequests) return;
     logger.info({
       msg: 'request',
       requestId: requestId(),
       method: r.method,
-      route,
+      route: lastRoute,
       status: r.status,
       error: r.errorCode,
       pool: r.pool,

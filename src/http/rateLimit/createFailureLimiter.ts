@@ -47,6 +47,12 @@ export function createFailureLimiter({
     bucket.at = at;
   }
 
+  // A flood of failures comes from one address at a time: its bucket is kept at hand. Exact, because only
+  // `fail` touches the LRU, so the last address to fail is the most recent there already, and any eviction
+  // comes from a `set` for another address, which replaces what is kept here.
+  let lastAddress: string | undefined;
+  let lastBucket: Bucket | undefined;
+
   return {
     blocked(address) {
       if (exhausted.size === 0) return false;
@@ -59,8 +65,10 @@ export function createFailureLimiter({
     },
     fail(address) {
       const at = now();
-      let bucket = buckets.get(address);
+      let bucket = address === lastAddress ? lastBucket : buckets.get(address);
       if (bucket === undefined) buckets.set(address, (bucket = { tokens: burst, at }));
+      lastAddress = address;
+      lastBucket = bucket;
       refill(bucket, at);
       bucket.tokens = Math.max(0, bucket.tokens - 1);
       if (bucket.tokens < 1) exhausted.set(address, bucket);

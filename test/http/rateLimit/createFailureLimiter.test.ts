@@ -82,6 +82,29 @@ describe('createFailureLimiter', () => {
     expect(limiter.blocked('a')).toBe(false);
   });
 
+  it('keeps counting right when failures switch between addresses, and after the last one was forgotten', () => {
+    const { now } = clock();
+    const limiter = createFailureLimiter({ burst: 3, refillPerSecond: 0.001, maxAddresses: 2, now });
+    // a twice (its bucket kept at hand), b once, then a again: a is out of budget on its third failure.
+    expect(['a', 'a', 'b', 'a', 'a'].map((address) => failOnce(limiter, address))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      true,
+    ]);
+    // c and d push a and b out of the LRU; a starts again from a full bucket, however recent it was.
+    failOnce(limiter, 'c');
+    failOnce(limiter, 'd');
+    expect(limiter.blocked('a')).toBe(false);
+    expect(['a', 'a', 'a', 'a'].map((address) => failOnce(limiter, address))).toEqual([
+      false,
+      false,
+      false,
+      true,
+    ]);
+  });
+
   it('refuses options that make no limiter', () => {
     expect(() => createFailureLimiter({ burst: 0 })).toThrow(new TypeError('burst must be at least 1'));
     expect(() => createFailureLimiter({ refillPerSecond: 0 })).toThrow(
