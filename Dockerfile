@@ -58,4 +58,8 @@ USER 65532:65532
 EXPOSE 8443 9090
 # Exec form: node is PID 1 and receives SIGTERM itself (graceful shutdown); arguments after the image name
 # are `kindling serve` flags, and every flag has a KINDLING_* variable too.
-ENTRYPOINT ["/nodejs/bin/node", "dist/cli/main.js", "serve"]
+# A young generation of at least 2 x 16 MiB. V8 sizes it from what survived lately, so it may sit at 1 MiB
+# semi-spaces when a boot storm starts (seen in some runs of the benchmark, not in others); a scavenge then
+# comes every few hundred requests, each walking kindling's roots (0.25-0.5 ms here, against about 0.1 ms for a
+# bare node:http server), which costs kindling several percent of its throughput. Pages are committed as used.
+ENTRYPOINT ["/nodejs/bin/node", "--min-semi-space-size=16", "dist/cli/main.js", "serve"]

@@ -1,9 +1,14 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { imageNodeFlags } from '../deploy/imageNodeFlags.ts';
 import type { Pinning } from './cpus.ts';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
+
+// Every server here runs on node as the image runs kindling (its young generation, see the Dockerfile), the raw
+// server included, so that the ceiling is the runtime's best under the same settings.
+const IMAGE_NODE_FLAGS = imageNodeFlags();
 
 export interface Child {
   pid: number;
@@ -32,15 +37,18 @@ export function startChild(
     timeoutMs = 120_000,
     onLine,
     via = [],
+    nodeFlags = IMAGE_NODE_FLAGS,
   }: {
     timeoutMs?: number;
     onLine?: (record: Record<string, unknown>) => void;
     /** A program that runs node, with its arguments (valgrind): it must exec node in the same process. */
     via?: string[];
+    /** Options for node itself; by default the image's, for kindling and the raw server alike. */
+    nodeFlags?: string[];
   } = {},
 ): Promise<Child> {
   const [first = process.execPath, ...rest] = [...via, process.execPath];
-  const [command, argv] = pinning.wrap('server', first, [...rest, script, ...args]);
+  const [command, argv] = pinning.wrap('server', first, [...rest, ...nodeFlags, script, ...args]);
   const child: ChildProcess = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { V1Secret } from '@kubernetes/client-node';
 import { createSecretsApi } from '../../src/sources/kubernetes/createSecretsApi.ts';
+import { imageNodeFlags } from '../deploy/imageNodeFlags.ts';
 import { startEnvtest, type Envtest } from '../support/envtest.ts';
 import { KiB, MiB, makePool, tokenSecretFile } from './payloads.ts';
 
@@ -50,6 +51,8 @@ async function coldStart(kubeconfig: string, namespace: string): Promise<ColdSta
   const child = spawn(
     process.execPath,
     [
+      // node as the image runs kindling.
+      ...imageNodeFlags(),
       'src/cli/main.ts',
       'serve',
       '--source',

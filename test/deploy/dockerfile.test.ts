@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseServeConfig } from '../../src/config/parseServeConfig.ts';
 import { parseDockerignore } from './dockerignore.ts';
+import { imageNodeFlags } from './imageNodeFlags.ts';
 import { parseDockerfile, parseKeyValues, type Instruction, type Stage } from './parseDockerfile.ts';
 
 // No Docker engine runs in CI: the Dockerfile is read and held to the rules of issue 7 and to the hadolint
@@ -138,7 +140,9 @@ describe('Dockerfile: runtime stage', () => {
   it('has an exec-form ENTRYPOINT running `node dist/cli/main.js serve` with the image’s own node (DL3025)', () => {
     const exec = lastOf(final, 'ENTRYPOINT')?.exec;
     expect(exec, 'ENTRYPOINT is a JSON array').toBeDefined();
-    const [node, script, command] = exec as string[];
+    const [node, ...rest] = exec as string[];
+    const flags = imageNodeFlags(read('Dockerfile'));
+    const [script, command] = rest.slice(flags.length);
     // Distroless has its node at /nodejs/bin/node and no PATH lookup without a shell; slim has node on PATH.
     expect(node).toBe(final.image.includes('distroless') ? '/nodejs/bin/node' : 'node');
     expect(script).toBe('dist/cli/main.js');
@@ -148,6 +152,19 @@ describe('Dockerfile: runtime stage', () => {
     );
     expect(pkg.scripts['build']).toContain('tsconfig.build.json');
     expect(all(final, 'CMD').every((cmd) => cmd.exec !== undefined)).toBe(true);
+  });
+
+  it('passes node only options it accepts, and keeps the young generation from shrinking', () => {
+    const flags = imageNodeFlags(read('Dockerfile'));
+    expect(flags).toContain('--min-semi-space-size=16');
+    // node refuses to start on an option it does not know: each one is tried on this node.
+    for (const flag of flags) {
+      const run = spawnSync(process.execPath, [flag, '-e', ''], { encoding: 'utf8' });
+      expect(run.status, `${flag}: ${run.stderr}`).toBe(0);
+    }
+    expect(
+      imageNodeFlags('FROM scratch\nENTRYPOINT ["node", "--a=1", "-b", "main.js", "--not-a-node-flag"]'),
+    ).toEqual(['--a=1', '-b']);
   });
 
   it('exposes the payload and metrics ports the server listens on by default', () => {

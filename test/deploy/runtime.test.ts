@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TOKEN, FIXTURES } from '../support/startKindling.ts';
 import { waitFor } from '../support/waitFor.ts';
 import { buildImageLayout } from './imageLayout.ts';
+import { imageNodeFlags } from './imageNodeFlags.ts';
 import { ROOT } from './kubectl.ts';
 
 // The image as it will run, short of a container: /app built the Dockerfile's way, started with the
@@ -29,6 +30,7 @@ beforeAll(async () => {
   server = spawn(
     process.execPath,
     [
+      ...imageNodeFlags(),
       '--permission',
       '--allow-fs-read=*',
       'dist/cli/main.js',
