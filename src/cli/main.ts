@@ -1,25 +1,23 @@
 #!/usr/bin/env node
 import { KindlingError } from '../errors/KindlingError.ts';
-import { runNodeCommand } from './node/runNodeCommand.ts';
-import { runDemo } from './runDemo.ts';
-import { runTokenCommand } from './token/runTokenCommand.ts';
-import { runServe } from './runServe.ts';
 import { usage } from './usage.ts';
 
 const [command, ...args] = process.argv.slice(2);
 
+// Each command imports its own code: `kindling help` or a server on a directory does not load the cluster
+// commands and the Kubernetes client they use.
 async function main(): Promise<number> {
   switch (command) {
     case 'serve':
-      return runServe(args, process.env);
+      return (await import('./runServe.ts')).runServe(args, process.env);
     case 'demo':
-      return runDemo(args, process.env);
+      return (await import('./runDemo.ts')).runDemo(args, process.env);
     case 'token':
     case 'stub':
-      return runTokenCommand([command, ...args], process.env);
+      return (await import('./token/runTokenCommand.ts')).runTokenCommand([command, ...args], process.env);
     case 'node':
     case 'machines':
-      return runNodeCommand([command, ...args], process.env);
+      return (await import('./node/runNodeCommand.ts')).runNodeCommand([command, ...args], process.env);
     case undefined:
     case 'help':
     case '--help':

@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { DEMO_TOKEN, startKindling } from '../support/startKindling.ts';
+import { DEMO_TOKEN, FIXTURE_SERVE_ARGS, startKindling } from '../support/startKindling.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
-const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname;
 
 describe('graceful shutdown', () => {
   it('turns readiness off first, keeps serving during the delay, then closes the listener', async () => {
@@ -39,21 +38,9 @@ describe('graceful shutdown', () => {
   });
 
   it('the CLI exits 0 on SIGTERM after finishing, and logs the shutdown', async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        MAIN,
-        'serve',
-        '--source',
-        `dir:${FIXTURES}`,
-        '--listen',
-        '127.0.0.1:0',
-        '--metrics-listen',
-        '127.0.0.1:0',
-        '--plain-http',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, [MAIN, 'serve', ...FIXTURE_SERVE_ARGS, '--plain-http'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

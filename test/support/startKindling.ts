@@ -4,6 +4,15 @@ import { captureLogger } from './captureLogger.ts';
 
 export const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname;
 export const DEMO_TOKEN = '3f9a1c2e-7b4d-4c8e-9f01-2a3b4c5d6e7f';
+/** `serve` on the fixtures, on loopback ports the system chooses (no TLS: add `--plain-http` or a pair). */
+export const FIXTURE_SERVE_ARGS: readonly string[] = [
+  '--source',
+  `dir:${FIXTURES}`,
+  '--listen',
+  '127.0.0.1:0',
+  '--metrics-listen',
+  '127.0.0.1:0',
+];
 
 /** A whole server on loopback ports chosen by the system; stop it with `kindling.shutdown()`. */
 export async function startKindling(
@@ -11,12 +20,7 @@ export async function startKindling(
   options: Partial<Omit<KindlingOptions, 'config' | 'logger'>> = {},
 ): Promise<{ kindling: Kindling; log: ReturnType<typeof captureLogger> }> {
   const config = parseServeConfig([
-    '--source',
-    `dir:${FIXTURES}`,
-    '--listen',
-    '127.0.0.1:0',
-    '--metrics-listen',
-    '127.0.0.1:0',
+    ...FIXTURE_SERVE_ARGS,
     ...(args.includes('--tls-cert') ? [] : ['--plain-http']),
     ...args,
   ]);

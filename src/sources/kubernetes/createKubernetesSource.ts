@@ -14,6 +14,7 @@ import { createMachineFetchRecorder, type MachineFetchRecorder } from './createM
 import { createRenderStatusRecorder, type RenderStatusRecorder } from './createRenderStatusRecorder.ts';
 import { createResourceApi } from './createResourceApi.ts';
 import { createSecretsApi } from './createSecretsApi.ts';
+import { describeKubernetesSource } from './describeKubernetesSource.ts';
 import type { KubeConnection } from './loadKubeConfig.ts';
 import type { SecretTap } from './SecretTap.ts';
 import { startListWatch, type ListWatchOptions, type ListWatchRun } from './startListWatch.ts';
@@ -77,11 +78,7 @@ export function createKubernetesSource({
   random = Math.random,
   timers = realTimers,
 }: KubernetesSourceOptions): Source {
-  let scope = allNamespaces
-    ? 'all namespaces'
-    : namespace === undefined
-      ? 'default namespace'
-      : `namespace ${namespace}`;
+  let description = describeKubernetesSource({ namespace, allNamespaces, selector });
   let supervisor: ListWatchRun | undefined;
   let cluster: ClusterWatches | undefined;
   let recorder: FirstFetchRecorder | undefined;
@@ -98,7 +95,7 @@ export function createKubernetesSource({
 
   return {
     get description() {
-      return `kubernetes (${scope}, selector ${selector})`;
+      return description;
     },
     ...(recordStatus ? { storeObserver } : {}),
     async start(sink) {
@@ -106,7 +103,11 @@ export function createKubernetesSource({
       dispatcher = shareHttp1Dispatcher(connection.kubeConfig);
       const own = namespace ?? connection.namespace ?? 'kindling';
       const watched = allNamespaces ? undefined : own;
-      scope = watched === undefined ? 'all namespaces' : `namespace ${watched}`;
+      description = describeKubernetesSource({
+        namespace: watched,
+        allNamespaces: watched === undefined,
+        selector,
+      });
       observer.info?.('kubernetes source', {
         credentials: connection.credentials,
         server: connection.server,
