@@ -30,13 +30,6 @@ function recordingSource() {
   return { source, calls, storeObserver, machineReports };
 }
 
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
-  return { promise, resolve, reject };
-}
-
 const secret = {} as TokenSecret;
 
 describe('createDeferredSource', () => {
@@ -69,12 +62,13 @@ describe('createDeferredSource', () => {
 
   it('a stop during the load waits for it and stops what was loaded', async () => {
     const inner = recordingSource();
-    const gate = deferred<Source>();
+    const gate = Promise.withResolvers<Source>();
     const source = createDeferredSource({ description: 'd', load: () => gate.promise });
     const started = source.start(createPayloadStore());
     let stopped = false;
     const stopping = source.stop().then(() => (stopped = true));
-    await Promise.resolve();
+    // Every callback already queued runs first: a stop that did not wait would have settled by then.
+    await new Promise(setImmediate);
     expect(stopped).toBe(false);
     gate.resolve(inner.source);
     await Promise.all([started, stopping]);
