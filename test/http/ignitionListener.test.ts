@@ -73,3 +73,62 @@ describe('createIgnitionListener: answers that come as promises', () => {
     expect(records).toEqual([expect.objectContaining({ status: 500, errorCode: 'ERR_INTERNAL' })]);
   });
 });
+
+describe('createIgnitionListener: the peer address', () => {
+  const unauthorized: IgnitionOutcome = {
+    answer: errors.answer('ERR_UNAUTHORIZED'),
+    pool: undefined,
+    tokenFingerprint: undefined,
+    machine: undefined,
+  };
+
+  /** A socket whose address reads are counted, as node's getter asks the kernel (or its cache) each time. */
+  function countingSocket(address: () => string | undefined) {
+    const socket = {
+      reads: 0,
+      get remoteAddress() {
+        socket.reads++;
+        return address();
+      },
+    };
+    return socket;
+  }
+
+  function requestOn(socket: object) {
+    const { req, res, done } = exchange();
+    (req as { socket: unknown }).socket = socket;
+    return { req, res, done };
+  }
+
+  it('is read from a connection once, however many requests it carries, and each connection has its own', async () => {
+    const seen: string[] = [];
+    const { listener, records } = listenerWith((request) => {
+      seen.push(request.remoteAddress);
+      return unauthorized;
+    });
+    const first = countingSocket(() => '192.0.2.7');
+    const second = countingSocket(() => '198.51.100.3');
+    for (const socket of [first, first, second, first, second]) {
+      const { req, res, done } = requestOn(socket);
+      listener(req, res);
+      await done;
+    }
+    expect(seen).toEqual(['192.0.2.7', '192.0.2.7', '198.51.100.3', '192.0.2.7', '198.51.100.3']);
+    expect(records.map((r) => r.remoteAddress)).toEqual(seen);
+    expect([first.reads, second.reads]).toEqual([1, 1]);
+  });
+
+  it('a socket without an address (already closed) is "unknown", and asked again next time', async () => {
+    let address: string | undefined;
+    const { listener, records } = listenerWith(() => unauthorized);
+    const socket = countingSocket(() => address);
+    for (const next of [undefined, '203.0.113.9', undefined]) {
+      address = next;
+      const { req, res, done } = requestOn(socket);
+      listener(req, res);
+      await done;
+    }
+    expect(records.map((r) => r.remoteAddress)).toEqual(['unknown', '203.0.113.9', '203.0.113.9']);
+    expect(socket.reads).toBe(2);
+  });
+});
