@@ -6,10 +6,11 @@ import type { Child, startChild } from './children.ts';
 import type { Scenario } from './scenarios.ts';
 
 /**
- * User-space instructions per request, counted by valgrind's callgrind: the same for the same code and
- * requests whatever else the machine is doing, so it shows what a noisy req/s ratio cannot settle. Kernel
- * work (the socket writes, the same bytes for both servers) is not counted, and native code runs on
- * valgrind's CPU model: OpenSSL's SHA-256 counts several times what it costs with the CPU's SHA extensions.
+ * User-space instructions, simulated cache misses and mispredicted branches per request, counted by valgrind's
+ * callgrind: the same for the same code and requests whatever else the machine is doing, so they show what a
+ * noisy req/s ratio cannot settle, and where two servers that run as many instructions differ. Kernel work
+ * (the socket writes, the same bytes for both servers) is not counted, and native code runs on valgrind's CPU
+ * model: OpenSSL's SHA-256 counts several times what it costs with the CPU's SHA extensions.
  */
 export function hasCallgrind(): boolean {
   try {
@@ -44,17 +45,59 @@ async function send(agent: Agent, url: string, scenario: Scenario, count: number
 /** A server's start, given the options that put it under callgrind (startKindling, or startChild for raw). */
 export type StartServer = (options: Parameters<typeof startChild>[3]) => Promise<Child>;
 
-/** Starts a server under callgrind, warms it up, and counts the instructions of `requests` requests. */
+/** Per request, on the thread that runs JavaScript and serves (node's compiler and GC helpers left out). */
+export interface SimulatedCost {
+  instructions: number;
+  /** First-level cache misses, instructions and data (callgrind's simulated caches, sized like this CPU's). */
+  l1Misses: number;
+  /** Last-level cache misses. */
+  llMisses: number;
+  /** Mispredicted conditional and indirect branches (callgrind's simple predictor). */
+  mispredicts: number;
+  /** KCachegrind's estimate: instructions + 10 × (L1 misses + mispredicts) + 100 × last-level misses. */
+  cycles: number;
+}
+
+const EVENTS = ['Ir', 'I1mr', 'D1mr', 'D1mw', 'ILmr', 'DLmr', 'DLmw', 'Bcm', 'Bim'] as const;
+
+/** The counts of a callgrind dump's `events:` line, from its `summary:` (or `totals:`) line. */
+export function parseCallgrindTotals(dump: string): Record<(typeof EVENTS)[number], number> {
+  const names = /^events: (.+)$/m.exec(dump)?.[1]?.trim().split(/\s+/);
+  const values = /^(?:summary|totals): (.+)$/m.exec(dump)?.[1]?.trim().split(/\s+/).map(Number);
+  if (!names || !values) throw new Error('callgrind dump without events and totals');
+  const count = (name: string) => {
+    const i = names.indexOf(name);
+    if (i === -1) throw new Error(`callgrind dump without ${name} (cache and branch simulation off?)`);
+    return values[i] ?? 0;
+  };
+  return Object.fromEntries(EVENTS.map((name) => [name, count(name)])) as Record<
+    (typeof EVENTS)[number],
+    number
+  >;
+}
+
+/**
+ * Starts a server under callgrind (with its cache and branch simulation), warms it up, and counts what
+ * `requests` requests cost the main thread. Node's other threads compile and collect garbage at their own
+ * pace (more or less of it in any one window), so they are left out: what is counted is the serving.
+ */
 export async function instructionsPerRequest(
   work: string,
   name: string,
   start: StartServer,
   scenario: Scenario,
   { warmup = 3_000, requests = 6_000 }: { warmup?: number; requests?: number } = {},
-): Promise<number> {
+): Promise<SimulatedCost> {
   const out = join(work, `callgrind.${name}.${scenario.id}`);
   const server = await start({
-    via: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${out}`],
+    via: [
+      'valgrind',
+      '--tool=callgrind',
+      '--separate-threads=yes',
+      '--cache-sim=yes',
+      '--branch-sim=yes',
+      `--callgrind-out-file=${out}`,
+    ],
     timeoutMs: 300_000,
   });
   const agent = new Agent({ keepAlive: true, maxSockets: 8 });
@@ -67,8 +110,20 @@ export async function instructionsPerRequest(
     agent.destroy();
     await server.stop();
   }
-  const dump = readdirSync(work).find((file) => file.startsWith(`callgrind.${name}.${scenario.id}.`));
-  const totals = dump && /^(?:summary|totals): (\d+)/m.exec(readFileSync(join(work, dump), 'utf8'))?.[1];
-  if (!totals) throw new Error(`callgrind wrote no dump for ${name} ${scenario.label}`);
-  return Number(totals) / requests;
+  // One file per thread, `<out>.<part>-<thread>`; thread 01 is the main one.
+  const dump = readdirSync(work).find(
+    (file) => file.startsWith(`callgrind.${name}.${scenario.id}.`) && file.endsWith('-01'),
+  );
+  if (!dump) throw new Error(`callgrind wrote no dump for ${name} ${scenario.label}`);
+  const t = parseCallgrindTotals(readFileSync(join(work, dump), 'utf8'));
+  const l1Misses = t.I1mr + t.D1mr + t.D1mw;
+  const llMisses = t.ILmr + t.DLmr + t.DLmw;
+  const mispredicts = t.Bcm + t.Bim;
+  return {
+    instructions: t.Ir / requests,
+    l1Misses: l1Misses / requests,
+    llMisses: llMisses / requests,
+    mispredicts: mispredicts / requests,
+    cycles: (t.Ir + 10 * (l1Misses + mispredicts) + 100 * llMisses) / requests,
+  };
 }

@@ -1,4 +1,5 @@
 import type { StormResult, StormResults } from './bootStorm.ts';
+import type { SimulatedCost } from './instructions.ts';
 import type { StartupResult } from './startup.ts';
 import type { ThroughputRow } from './throughput.ts';
 import type { WatchResult } from './watchLatency.ts';
@@ -112,19 +113,37 @@ export function formatReport(r: BenchResults): string {
   if (counted.length > 0) {
     out.push(
       '',
-      'Instructions per request, counted by callgrind (user space; the same whatever else the machine does):',
+      'Per request on the main thread, under callgrind with its cache and branch simulation (user space; the same',
+      'whatever else the machine does):',
       '',
       table(
-        ['request', 'kindling', 'raw', 'raw / kindling'],
-        counted.map((row) => [
-          row.scenario,
-          n(row.instructions?.kindling ?? NaN),
-          n(row.instructions?.raw ?? NaN),
-          n(row.instructions?.ratio ?? NaN, 2),
-        ]),
+        [
+          'request',
+          'instructions, kindling / raw',
+          'ratio',
+          'L1 misses',
+          'last-level misses',
+          'mispredicted',
+          'est. cycles ratio',
+        ],
+        counted.map((row) => {
+          const i = row.instructions;
+          const pair = (f: (c: SimulatedCost) => number) => (i ? `${n(f(i.kindling))} / ${n(f(i.raw))}` : '');
+          return [
+            row.scenario,
+            pair((c) => c.instructions),
+            n(i?.ratio ?? NaN, 2),
+            pair((c) => c.l1Misses),
+            pair((c) => c.llMisses),
+            pair((c) => c.mispredicts),
+            n(i?.cycleRatio ?? NaN, 2),
+          ];
+        }),
       ),
-      "(valgrind's CPU model runs OpenSSL's SHA-256, one per token, without the CPU's SHA extensions: kindling's " +
-        'count includes several thousand instructions that real hardware does not spend)',
+      "(ratios are raw's over kindling's; est. cycles: instructions + 10 × (L1 misses + mispredicted) + 100 × " +
+        "last-level misses, KCachegrind's estimate. valgrind's CPU model runs OpenSSL's SHA-256, one per token, " +
+        "without the CPU's SHA extensions: kindling's count includes several thousand instructions that real " +
+        'hardware does not spend)',
     );
   }
   if (r.storm) {

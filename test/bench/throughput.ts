@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureAnswers, type RawSpec } from './captureAnswers.ts';
-import { hasCallgrind, instructionsPerRequest } from './instructions.ts';
+import { hasCallgrind, instructionsPerRequest, type SimulatedCost } from './instructions.ts';
 import { gzipSettled, startChild, startKindling, type Child } from './children.ts';
 import type { Pinning } from './cpus.ts';
 import type { LoadGenerator, LoadResult } from './loadGenerator.ts';
@@ -30,8 +30,11 @@ export interface ThroughputRow {
   cpuRatio: number;
   /** Answers other than the scenario's status, or socket errors: the numbers of that row mean nothing. */
   problems: string[];
-  /** User-space instructions per request (callgrind), when counted; `ratio` is raw's over kindling's. */
-  instructions?: { kindling: number; raw: number; ratio: number };
+  /**
+   * Per request on the main thread under callgrind, when counted; `ratio` is raw's instructions over kindling's,
+   * `cycleRatio` the same for the estimated cycles (which add the simulated cache misses and mispredictions).
+   */
+  instructions?: { kindling: SimulatedCost; raw: SimulatedCost; ratio: number; cycleRatio: number };
 }
 
 const RAW_SERVER = 'test/bench/rawServer.ts';
@@ -159,7 +162,7 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   }
   if (instructions && hasCallgrind()) {
     for (const scenario of scenarios.filter((s) => INSTRUCTION_ROWS.has(s.label))) {
-      progress(`${scenario.label}: counting instructions under callgrind (about a minute)`);
+      progress(`${scenario.label}: counting instructions under callgrind (about four minutes)`);
       const k = await instructionsPerRequest(
         work,
         'kindling',
@@ -173,7 +176,13 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
         scenario,
       );
       const row = rows.find((row) => row.scenario === scenario.label);
-      if (row) row.instructions = { kindling: k, raw: r, ratio: r / k };
+      if (row)
+        row.instructions = {
+          kindling: k,
+          raw: r,
+          ratio: r.instructions / k.instructions,
+          cycleRatio: r.cycles / k.cycles,
+        };
     }
   }
   return rows;
