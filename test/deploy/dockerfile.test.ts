@@ -154,9 +154,11 @@ describe('Dockerfile: runtime stage', () => {
     expect(all(final, 'CMD').every((cmd) => cmd.exec !== undefined)).toBe(true);
   });
 
-  it('passes node only options it accepts, and keeps the young generation from shrinking', () => {
+  it('passes node only options it accepts, keeps the young generation from shrinking and maps node on large pages', () => {
     const flags = imageNodeFlags(read('Dockerfile'));
     expect(flags).toContain('--min-semi-space-size=16');
+    // 'silent': a host without transparent huge pages must not put a non-JSON line among the logs.
+    expect(flags).toContain('--use-largepages=silent');
     // node refuses to start on an option it does not know: each one is tried on this node.
     for (const flag of flags) {
       const run = spawnSync(process.execPath, [flag, '-e', ''], { encoding: 'utf8' });
