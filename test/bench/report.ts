@@ -109,7 +109,9 @@ export function formatReport(r: BenchResults): string {
   for (const row of r.throughput.filter((row) => row.problems.length > 0)) {
     out.push(`(!) ${row.scenario}: ${row.problems.join('; ')}`);
   }
-  const counted = r.throughput.filter((row) => row.instructions !== undefined);
+  const counted = r.throughput.flatMap(({ scenario, instructions }) =>
+    instructions ? [{ scenario, instructions }] : [],
+  );
   if (counted.length > 0) {
     out.push(
       '',
@@ -126,17 +128,16 @@ export function formatReport(r: BenchResults): string {
           'mispredicted',
           'est. cycles ratio',
         ],
-        counted.map((row) => {
-          const i = row.instructions;
-          const pair = (f: (c: SimulatedCost) => number) => (i ? `${n(f(i.kindling))} / ${n(f(i.raw))}` : '');
+        counted.map(({ scenario, instructions: i }) => {
+          const pair = (f: (c: SimulatedCost) => number) => `${n(f(i.kindling))} / ${n(f(i.raw))}`;
           return [
-            row.scenario,
+            scenario,
             pair((c) => c.instructions),
-            n(i?.ratio ?? NaN, 2),
+            n(i.ratio, 2),
             pair((c) => c.l1Misses),
             pair((c) => c.llMisses),
             pair((c) => c.mispredicts),
-            n(i?.cycleRatio ?? NaN, 2),
+            n(i.cycleRatio, 2),
           ];
         }),
       ),
