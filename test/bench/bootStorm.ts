@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '../deploy/freePort.ts';
 import { captureAnswers } from './captureAnswers.ts';
+import { rawServerScript } from './buildServers.ts';
 import { startChild, startKindling, type Child } from './children.ts';
 import type { Pinning } from './cpus.ts';
 import type { Pool } from './payloads.ts';
@@ -150,7 +151,7 @@ async function startRawServer(pinning: Pinning, work: string, url: string, pools
   }));
   const spec = await captureAnswers(url, [...scenarios, ...errorScenarios()], answers);
   writeFileSync(join(work, 'storm-raw.json'), JSON.stringify(spec));
-  return startChild(pinning, 'test/bench/rawServer.ts', [join(work, 'storm-raw.json')]);
+  return startChild(pinning, rawServerScript(work), [join(work, 'storm-raw.json')]);
 }
 
 async function timed(label: string, run: () => Promise<Machine[]>): Promise<StormResult> {

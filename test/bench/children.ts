@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { imageNodeFlags } from '../deploy/imageNodeFlags.ts';
 import type { Pinning } from './cpus.ts';
@@ -113,11 +114,16 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
-/** kindling from source, as the README runs it, without per-request log lines. */
+/** kindling as the image runs it: `dist/`, made by buildServers. */
+export const KINDLING_SCRIPT = 'dist/cli/main.js';
+
+/** kindling as the image runs it (built: see buildServers), without per-request log lines. */
 export function startKindling(pinning: Pinning, args: string[], options?: Parameters<typeof startChild>[3]) {
+  if (!existsSync(join(ROOT, KINDLING_SCRIPT)))
+    return Promise.reject(new Error(`${KINDLING_SCRIPT} is missing: buildServers() makes it`));
   return startChild(
     pinning,
-    'src/cli/main.ts',
+    KINDLING_SCRIPT,
     ['serve', '--plain-http', '--metrics-listen', '127.0.0.1:0', '--log-requests', 'false', ...args],
     options,
   );

@@ -9,6 +9,8 @@ import type { V1Secret } from '@kubernetes/client-node';
 import { createSecretsApi } from '../../src/sources/kubernetes/createSecretsApi.ts';
 import { imageNodeFlags } from '../deploy/imageNodeFlags.ts';
 import { startEnvtest, type Envtest } from '../support/envtest.ts';
+import { buildKindling } from './buildServers.ts';
+import { KINDLING_SCRIPT } from './children.ts';
 import { KiB, MiB, makePool, tokenSecretFile } from './payloads.ts';
 
 const PAYLOAD = 256 * KiB;
@@ -53,7 +55,7 @@ async function coldStart(kubeconfig: string, namespace: string): Promise<ColdSta
     [
       // node as the image runs kindling.
       ...imageNodeFlags(),
-      'src/cli/main.ts',
+      KINDLING_SCRIPT,
       'serve',
       '--source',
       'kubernetes',
@@ -114,6 +116,7 @@ async function listOnly(env: Envtest, namespace: string): Promise<number> {
 }
 
 const count = Number(process.argv[2] ?? 1000);
+buildKindling();
 const env = await startEnvtest();
 try {
   const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kindling-cold-')), 'kubeconfig');

@@ -83,14 +83,25 @@ export function formatReport(r: BenchResults): string {
   out.push(
     `kindling bench, ${r.date}: Node ${r.node}, ${r.cpus} cores (load average ${n(r.loadAverage[0], 1)} at ` +
       `the start, ${n(r.loadAverage[1], 1)} at the end), ${r.pinning}; ${r.loadGenerator}, ` +
-      `${r.connections} keep-alive connections, best of ${r.rounds} interleaved runs of ${r.durationSeconds} s, ` +
+      `${r.connections} keep-alive connections, ${r.rounds} interleaved runs of ${r.durationSeconds} s per server, ` +
       'plain HTTP on loopback',
     `command: ${r.command}`,
     '',
     '### GET /ignition: kindling beside a raw node:http server serving the same bytes from a Map',
     '',
     table(
-      ['request', 'kindling req/s', 'p50', 'p99', 'raw req/s', 'p50', 'p99', 'ratio', 'per CPU-s ratio'],
+      [
+        'request',
+        'kindling req/s',
+        'p50',
+        'p99',
+        'raw req/s',
+        'p50',
+        'p99',
+        'ratio',
+        'best-run ratio',
+        'per CPU-s ratio',
+      ],
       r.throughput.map((row) => [
         row.scenario + (row.problems.length > 0 ? ' (!)' : ''),
         n(row.kindling.best.requestsPerSecond),
@@ -100,11 +111,13 @@ export function formatReport(r: BenchResults): string {
         ms(row.raw.best.p50Ms),
         ms(row.raw.best.p99Ms),
         n(row.ratio, 2),
+        n(row.bestRatio, 2),
         n(row.cpuRatio, 2),
       ]),
     ),
-    '(req/s, p50, p99: the best run of each server; ratio: kindling over raw in req/s, the target; per CPU-s ' +
-      'ratio: requests per second of server CPU time over all runs, which other load on the machine disturbs less)',
+    '(req/s, p50, p99: the best run of each server; ratio, the target: the median over rounds of kindling ' +
+      "over raw in req/s, each round's two runs back to back; best-run ratio: kindling's best run over raw's, " +
+      'which may be minutes apart; per CPU-s ratio: requests per second of server CPU time over all runs)',
   );
   for (const row of r.throughput.filter((row) => row.problems.length > 0)) {
     out.push(`(!) ${row.scenario}: ${row.problems.join('; ')}`);

@@ -1,13 +1,14 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureAnswers, type RawSpec } from './captureAnswers.ts';
+import { rawServerScript } from './buildServers.ts';
 import { hasCallgrind, instructionsPerRequest, type SimulatedCost } from './instructions.ts';
 import { gzipSettled, startChild, startKindling, type Child } from './children.ts';
 import type { Pinning } from './cpus.ts';
 import type { LoadGenerator, LoadResult } from './loadGenerator.ts';
 import { writePools } from './payloads.ts';
 import { makeScenarios, type Scenario } from './scenarios.ts';
-import { progress } from './stats.ts';
+import { percentile, progress } from './stats.ts';
 
 /** One server's numbers for one scenario over every round. */
 export interface ServerRuns {
@@ -24,8 +25,13 @@ export interface ThroughputRow {
   status: number;
   kindling: ServerRuns;
   raw: ServerRuns;
-  /** kindling's best requests per second over the raw server's: the target's ratio. */
+  /**
+   * The target's ratio: the median over rounds of kindling's requests per second over the raw server's in the
+   * run beside it (the two ran back to back, so under much the same load from the rest of the machine).
+   */
   ratio: number;
+  /** kindling's best round over the raw server's best round, which may be minutes apart. */
+  bestRatio: number;
   /** The same for requests per CPU-second. */
   cpuRatio: number;
   /** Answers other than the scenario's status, or socket errors: the numbers of that row mean nothing. */
@@ -36,8 +42,6 @@ export interface ThroughputRow {
    */
   instructions?: { kindling: SimulatedCost; raw: SimulatedCost; ratio: number; cycleRatio: number };
 }
-
-const RAW_SERVER = 'test/bench/rawServer.ts';
 
 // The rows where a request costs least, so kindling's own code weighs most: counted under callgrind.
 const INSTRUCTION_ROWS = new Set(['200 8 KiB identity', '200 8 KiB gzip', '401 no token']);
@@ -99,7 +103,7 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const spec = await captureAnswers(kindling.url, scenarios, answers);
   const rawSpec = join(work, 'raw.json');
   writeFileSync(rawSpec, JSON.stringify(spec));
-  const raw = await startChild(pinning, RAW_SERVER, [rawSpec]);
+  const raw = await startChild(pinning, rawServerScript(work), [rawSpec]);
   // The same questions to the raw server: a check that it gives kindling's answers, and the same history of
   // requests for both servers before the load (V8 optimises for the shapes of what a process has seen).
   const rawAnswers = join(work, 'raw-answers');
@@ -148,13 +152,19 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
         status: scenario.status,
         kindling: k,
         raw: r,
-        ratio: k.best.requestsPerSecond / r.best.requestsPerSecond,
+        ratio: percentile(
+          k.rounds.map((rps, i) => rps / (r.rounds[i] ?? Number.NaN)),
+          50,
+        ),
+        bestRatio: k.best.requestsPerSecond / r.best.requestsPerSecond,
         cpuRatio: k.requestsPerCpuSecond / r.requestsPerCpuSecond,
         problems: [...new Set(problems)],
       });
+      const row = rows.at(-1) as ThroughputRow;
       progress(
         `${scenario.label.padEnd(22)} kindling ${Math.round(k.best.requestsPerSecond)} req/s, ` +
-          `raw ${Math.round(r.best.requestsPerSecond)} req/s (best of ${rounds})`,
+          `raw ${Math.round(r.best.requestsPerSecond)} req/s (best of ${rounds}); ` +
+          `ratio ${row.ratio.toFixed(2)} (median of paired rounds), ${row.bestRatio.toFixed(2)} (best rounds)`,
       );
     }
   } finally {
@@ -172,7 +182,7 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
       const r = await instructionsPerRequest(
         work,
         'raw',
-        (o) => startChild(pinning, RAW_SERVER, [rawSpec], o),
+        (o) => startChild(pinning, rawServerScript(work), [rawSpec], o),
         scenario,
       );
       const row = rows.find((row) => row.scenario === scenario.label);

@@ -211,8 +211,9 @@ describe('kubernetes source (fake API server)', () => {
       currentContext: 'fake',
     });
     const server = await serve({ kubeConfig });
-    await waitFor(() => server.log.records().some((r) => r.kind === 'unauthorized'), {
-      what: 'the 401 log line',
+    // The token Secrets' own line: the source's other lists (cluster data) may be refused first.
+    await waitFor(() => server.log.records().some((r) => r.kind === 'unauthorized' && ofTokenSecrets(r)), {
+      what: "the token Secrets' 401 log line",
     });
     expect(server.log.records().find((r) => r.kind === 'unauthorized' && ofTokenSecrets(r))?.msg).toMatch(
       /^the API server rejected the credentials \(401 Unauthorized\) to list secrets in namespace "ns"/,
