@@ -4,8 +4,8 @@
 // Builds dist/ (npm run build) and starts everything on loopback (kindling from dist/ and a raw node:http
 // server in child processes, a kube-apiserver for the watch latency when KUBEBUILDER_ASSETS is set), prints
 // Markdown tables on stdout, progress on stderr, and writes every number to test/bench/results/latest.json.
-// Exits 1 when a target is missed only with --strict. Takes about 15 minutes on two cores, 4 of them without
-// the callgrind counts (--no-instructions).
+// Exits 1 when a target is missed only with --strict. Takes about 9 minutes on two cores, 4 1/2 of them
+// the callgrind counts (--no-instructions skips them).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -172,7 +172,7 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   }
   if (instructions && hasCallgrind()) {
     for (const scenario of scenarios.filter((s) => INSTRUCTION_ROWS.has(s.label))) {
-      progress(`${scenario.label}: counting instructions under callgrind (about four minutes)`);
+      progress(`${scenario.label}: counting instructions under callgrind (about a minute and a half)`);
       const k = await instructionsPerRequest(
         work,
         'kindling',
