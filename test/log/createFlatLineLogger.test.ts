@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createFlatLineLogger } from '../../src/log/createFlatLineLogger.ts';
-import { createLogger } from '../../src/log/createLogger.ts';
-
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({
-    destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
-  });
-  return { logger, lines };
-}
+import { captureLogger } from '../support/captureLogger.ts';
 
 describe('createFlatLineLogger', () => {
   it('redacts the same keys at the top level and keeps the rest of the line', () => {
-    const { logger, lines } = capture();
+    const { logger, records } = captureLogger();
     createFlatLineLogger(logger).info({
       msg: 'request',
       authorization: 'Bearer 3f2504e0-4f89-11d3-9a0c-0305e82c3301',
@@ -20,7 +12,7 @@ describe('createFlatLineLogger', () => {
       headers: 'anything',
       status: 200,
     });
-    expect(lines).toEqual([
+    expect(records()).toEqual([
       expect.objectContaining({
         level: 'info',
         service: 'kindling',
@@ -34,9 +26,13 @@ describe('createFlatLineLogger', () => {
   });
 
   it('leaves the root logger redacting one level down', () => {
-    const { logger, lines } = capture();
+    const { logger, records } = captureLogger();
     createFlatLineLogger(logger);
     logger.info({ msg: 'nested', request: { authorization: 'Bearer x', token: 'y', method: 'GET' } });
-    expect(lines[0]?.request).toEqual({ authorization: '[redacted]', token: '[redacted]', method: 'GET' });
+    expect(records()[0]?.request).toEqual({
+      authorization: '[redacted]',
+      token: '[redacted]',
+      method: 'GET',
+    });
   });
 });
