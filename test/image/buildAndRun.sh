@@ -3,7 +3,7 @@
 # deploy/base runs it (read-only root filesystem, uid 65532, no capabilities, the demo Secrets mounted at
 # /config) and checks that it serves and stops cleanly on SIGTERM.
 #
-#   ../shared/bin/with-node test/image/buildAndRun.sh      (as root; about 3 minutes, 1 more the first time)
+#   ../shared/bin/with-node test/image/buildAndRun.sh [--real-bases]     (as root; a minute, two the first time)
 #
 # Needs root (mount namespaces, chroot), buildah, debootstrap, unshare (util-linux) and curl; Debian's
 # mirror and the npm registry. Node on PATH must be the version the Dockerfile's build stages name.
@@ -13,8 +13,16 @@
 # and npm in /usr/local, and `gcr.io/distroless/nodejs24-debian13:nonroot` has only glibc, libstdc++, node
 # at /nodejs/bin/node and the nonroot user (65532): no shell, as in distroless. What this proves is the
 # Dockerfile's own part: its stages, the install, the type-check, what is copied where, the user, the
-# entrypoint and its flags, and that the result runs read-only. Not the real bases' contents.
+# entrypoint and its flags, and that the result runs read-only. Not the real bases' contents: where the
+# registries are reachable, --real-bases pulls them instead and checks the image as it ships.
 set -euo pipefail
+
+real_bases=false
+case ${1:-} in
+  --real-bases) real_bases=true ;;
+  '') ;;
+  *) printf 'usage: %s [--real-bases]\n' "$0" >&2; exit 2 ;;
+esac
 
 here=$(cd "$(dirname "$0")/../.." && pwd)
 work=${KINDLING_IMAGE_WORK:-$HOME/.cache/kindling-image}
@@ -23,7 +31,9 @@ step() { printf '\n== %s\n' "$*" >&2; }
 fail() { printf 'buildAndRun: %s\n' "$*" >&2; exit 1; }
 
 [[ $(id -u) == 0 ]] || fail 'run as root: debootstrap, buildah and the read-only run need it'
-for tool in buildah debootstrap unshare curl node npm; do
+tools=(buildah unshare curl node)
+$real_bases || tools+=(debootstrap npm)
+for tool in "${tools[@]}"; do
   command -v "$tool" >/dev/null || fail "$tool not found (Debian: apt-get install buildah debootstrap)"
 done
 
@@ -32,61 +42,65 @@ node_base=$(printf '%s\n' "${bases[@]}" | grep '^node:') || fail 'no node: build
 runtime_base=$(printf '%s\n' "${bases[@]}" | grep 'distroless') || fail 'no distroless stage in the Dockerfile'
 node_version=${node_base#node:}
 node_version=${node_version%%-*}
-[[ $(node --version) == "v$node_version" ]] ||
-  fail "node on PATH is $(node --version), the Dockerfile builds with $node_version"
 
 mkdir -p "$work"
-if [[ ! -x $work/trixie/usr/bin/apt ]]; then
-  step 'Debian trixie minbase (debootstrap, about a minute, once)'
-  rm -rf "$work/trixie"
-  debootstrap --variant=minbase trixie "$work/trixie" http://deb.debian.org/debian >"$work/debootstrap.log" ||
-    fail "debootstrap failed, see $work/debootstrap.log"
-fi
+make_stand_ins() {
+  [[ $(node --version) == "v$node_version" ]] ||
+    fail "node on PATH is $(node --version), the stand-ins need the Dockerfile's $node_version"
+  if [[ ! -x $work/trixie/usr/bin/apt ]]; then
+    step 'Debian trixie minbase (debootstrap, about a minute, once)'
+    rm -rf "$work/trixie"
+    debootstrap --variant=minbase trixie "$work/trixie" http://deb.debian.org/debian >"$work/debootstrap.log" ||
+      fail "debootstrap failed, see $work/debootstrap.log"
+  fi
 
-step "stand-in $node_base"
-rm -rf "$work/node-base" && cp -a "$work/trixie" "$work/node-base"
-cp "$(command -v node)" "$work/node-base/usr/local/bin/node"
-npm_tgz=$(cd "$work" && npm pack --silent "npm@$(npm --version)")
-mkdir -p "$work/node-base/usr/local/lib/node_modules" "$work/node-base/usr/local/etc"
-tar -xzf "$work/$npm_tgz" -C "$work/node-base/usr/local/lib/node_modules"
-mv "$work/node-base/usr/local/lib/node_modules/package" "$work/node-base/usr/local/lib/node_modules/npm"
-ln -s ../lib/node_modules/npm/bin/npm-cli.js "$work/node-base/usr/local/bin/npm"
-ln -s ../lib/node_modules/npm/bin/npx-cli.js "$work/node-base/usr/local/bin/npx"
-# A network that intercepts TLS (this sandbox's does) signs with its own CA: npm in the build stages trusts it
-# through the stand-in's global npmrc. The Dockerfile is not changed for it.
-if [[ -n ${NODE_EXTRA_CA_CERTS:-} && -r $NODE_EXTRA_CA_CERTS ]]; then
-  cp "$NODE_EXTRA_CA_CERTS" "$work/node-base/usr/local/etc/network-ca.pem"
-  echo 'cafile=/usr/local/etc/network-ca.pem' >"$work/node-base/usr/local/etc/npmrc"
-fi
+  step "stand-in $node_base"
+  rm -rf "$work/node-base" && cp -a "$work/trixie" "$work/node-base"
+  cp "$(command -v node)" "$work/node-base/usr/local/bin/node"
+  npm_tgz=$(cd "$work" && npm pack --silent "npm@$(npm --version)")
+  mkdir -p "$work/node-base/usr/local/lib/node_modules" "$work/node-base/usr/local/etc"
+  tar -xzf "$work/$npm_tgz" -C "$work/node-base/usr/local/lib/node_modules"
+  mv "$work/node-base/usr/local/lib/node_modules/package" "$work/node-base/usr/local/lib/node_modules/npm"
+  ln -s ../lib/node_modules/npm/bin/npm-cli.js "$work/node-base/usr/local/bin/npm"
+  ln -s ../lib/node_modules/npm/bin/npx-cli.js "$work/node-base/usr/local/bin/npx"
+  # A network that intercepts TLS (this sandbox's does) signs with its own CA: npm in the build stages trusts it
+  # through the stand-in's global npmrc. The Dockerfile is not changed for it.
+  if [[ -n ${NODE_EXTRA_CA_CERTS:-} && -r $NODE_EXTRA_CA_CERTS ]]; then
+    cp "$NODE_EXTRA_CA_CERTS" "$work/node-base/usr/local/etc/network-ca.pem"
+    echo 'cafile=/usr/local/etc/network-ca.pem' >"$work/node-base/usr/local/etc/npmrc"
+  fi
 
-step "stand-in $runtime_base"
-rt=$work/runtime-base
-rm -rf "$rt" && mkdir -p "$rt"/{etc,tmp,nodejs/bin,home/nonroot,lib64,usr/lib/x86_64-linux-gnu}
-chmod 1777 "$rt/tmp" && chown 65532:65532 "$rt/home/nonroot"
-for lib in libc.so.6 libdl.so.2 libgcc_s.so.1 libm.so.6 libpthread.so.0 'libstdc++.so.6'* ld-linux-x86-64.so.2; do
-  cp -a "$work/trixie/usr/lib/x86_64-linux-gnu/"$lib "$rt/usr/lib/x86_64-linux-gnu/"
-done
-ln -s usr/lib "$rt/lib"
-ln -s /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$rt/lib64/ld-linux-x86-64.so.2"
-cp "$(command -v node)" "$rt/nodejs/bin/node"
-printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' >"$rt/etc/passwd"
-printf 'root:x:0:\nnonroot:x:65532:\n' >"$rt/etc/group"
+  step "stand-in $runtime_base"
+  rt=$work/runtime-base
+  rm -rf "$rt" && mkdir -p "$rt"/{etc,tmp,nodejs/bin,home/nonroot,lib64,usr/lib/x86_64-linux-gnu}
+  chmod 1777 "$rt/tmp" && chown 65532:65532 "$rt/home/nonroot"
+  for lib in libc.so.6 libdl.so.2 libgcc_s.so.1 libm.so.6 libpthread.so.0 'libstdc++.so.6'* ld-linux-x86-64.so.2; do
+    cp -a "$work/trixie/usr/lib/x86_64-linux-gnu/"$lib "$rt/usr/lib/x86_64-linux-gnu/"
+  done
+  ln -s usr/lib "$rt/lib"
+  ln -s /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$rt/lib64/ld-linux-x86-64.so.2"
+  cp "$(command -v node)" "$rt/nodejs/bin/node"
+  printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' >"$rt/etc/passwd"
+  printf 'root:x:0:\nnonroot:x:65532:\n' >"$rt/etc/group"
 
-commit_base() { # DIR NAME [buildah config flags…]
-  local dir=$1 name=$2 ctr
-  shift 2
-  buildah rmi --force "$name" >/dev/null 2>&1 || true
-  ctr=$(buildah from scratch)
-  buildah copy --quiet "$ctr" "$dir" / >/dev/null
-  buildah config "$@" "$ctr"
-  buildah commit --quiet "$ctr" "$name" >/dev/null
-  buildah rm "$ctr" >/dev/null
+  commit_base() { # DIR NAME [buildah config flags…]
+    local dir=$1 name=$2 ctr
+    shift 2
+    buildah rmi --force "$name" >/dev/null 2>&1 || true
+    ctr=$(buildah from scratch)
+    buildah copy --quiet "$ctr" "$dir" / >/dev/null
+    buildah config "$@" "$ctr"
+    buildah commit --quiet "$ctr" "$name" >/dev/null
+    buildah rm "$ctr" >/dev/null
+  }
+  commit_base "$work/node-base" "docker.io/library/$node_base" --env PATH=/usr/local/bin:/usr/bin:/bin
+  commit_base "$rt" "$runtime_base" --user 65532:65532 --workingdir /home/nonroot
 }
-commit_base "$work/node-base" "docker.io/library/$node_base" --env PATH=/usr/local/bin:/usr/bin:/bin
-commit_base "$rt" "$runtime_base" --user 65532:65532 --workingdir /home/nonroot
+# always: never a stand-in left in local storage under the same name by an earlier run.
+if $real_bases; then pull=always bases_kind='real bases'; else make_stand_ins; pull=never bases_kind='stand-in bases'; fi
 
 step 'buildah build, the Dockerfile as written'
-(cd "$here" && buildah build --isolation chroot --pull=never --layers=false -f Dockerfile -t "$image" \
+(cd "$here" && buildah build --isolation chroot --pull="$pull" --layers=false -f Dockerfile -t "$image" \
   --build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)" .)
 
 step 'the image config'
@@ -176,4 +190,4 @@ tail -n 3 "$log"
 [[ $status == 0 ]] || fail "exit status $status after SIGTERM"
 grep -q '"msg":"shut down"' "$log" || fail 'no "shut down" line'
 
-step "built and ran $image: $(buildah images --format '{{.Size}}' "$image") (stand-in bases)"
+step "built and ran $image: $(buildah images --format '{{.Size}}' "$image") ($bases_kind)"
