@@ -5,8 +5,8 @@
 #
 #   ../shared/bin/with-node test/image/buildAndRun.sh [--real-bases]     (as root; a minute, two the first time)
 #
-# Needs root (mount namespaces, chroot), buildah, debootstrap, unshare (util-linux) and curl; Debian's
-# mirror and the npm registry. Node on PATH must be the version the Dockerfile's build stages name.
+# Needs root (mount namespaces, chroot), buildah, unshare (util-linux), curl and node; for the stand-ins
+# also debootstrap, Debian's mirror, the npm registry, and node on PATH at the version the Dockerfile names.
 #
 # The base images are stand-ins made here, because this machine reaches no container registry: under the
 # Dockerfile's own names, `node:<version>-trixie-slim` is Debian trixie (debootstrap minbase) with that node
