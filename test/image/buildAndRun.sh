@@ -10,8 +10,9 @@
 #
 # The base images are stand-ins made here, because this machine reaches no container registry: under the
 # Dockerfile's own names, `node:<version>-trixie-slim` is Debian trixie (debootstrap minbase) with that
-# version's official node binary and npm in /usr/local, and `gcr.io/distroless/nodejs24-debian13:nonroot` has only glibc, libstdc++, node
-# at /nodejs/bin/node and the nonroot user (65532): no shell, as in distroless. What this proves is the
+# version's official node binary and npm in /usr/local, and `gcr.io/distroless/nodejs24-debian13:nonroot`
+# has only glibc, libstdc++, node at /nodejs/bin/node and the nonroot user (65532): no shell, as in
+# distroless. What this proves is the
 # Dockerfile's own part: its stages, the install, the type-check, what is copied where, the user, the
 # entrypoint and its flags, and that the result runs read-only. Not the real bases' contents: where the
 # registries are reachable, --real-bases pulls them instead and checks the image as it ships.
@@ -44,6 +45,16 @@ node_version=${node_base#node:}
 node_version=${node_version%%-*}
 
 mkdir -p "$work"
+commit_base() { # DIR NAME [buildah config flags…]: a base image made from a directory
+  local dir=$1 name=$2 ctr
+  shift 2
+  buildah rmi --force "$name" >/dev/null 2>&1 || true
+  ctr=$(buildah from scratch)
+  buildah copy --quiet "$ctr" "$dir" / >/dev/null
+  buildah config "$@" "$ctr"
+  buildah commit --quiet "$ctr" "$name" >/dev/null
+  buildah rm "$ctr" >/dev/null
+}
 make_stand_ins() {
   [[ $(uname -m) == x86_64 ]] || fail 'the stand-ins are made for x86_64 only'
   # The official binary of the version the Dockerfile names, from the npm registry (the package the `node`
@@ -66,6 +77,7 @@ make_stand_ins() {
   step "stand-in $node_base"
   rm -rf "$work/node-base" && cp -a "$work/trixie" "$work/node-base"
   cp "$node_bin" "$work/node-base/usr/local/bin/node"
+  local npm_tgz rt=$work/runtime-base
   npm_tgz=$(cd "$work" && npm pack --silent "npm@$(npm --version)")
   mkdir -p "$work/node-base/usr/local/lib/node_modules" "$work/node-base/usr/local/etc"
   tar -xzf "$work/$npm_tgz" -C "$work/node-base/usr/local/lib/node_modules"
@@ -80,10 +92,11 @@ make_stand_ins() {
   fi
 
   step "stand-in $runtime_base"
-  rt=$work/runtime-base
   rm -rf "$rt" && mkdir -p "$rt"/{etc,tmp,nodejs/bin,home/nonroot,lib64,usr/lib/x86_64-linux-gnu}
   chmod 1777 "$rt/tmp" && chown 65532:65532 "$rt/home/nonroot"
-  for lib in libc.so.6 libdl.so.2 libgcc_s.so.1 libm.so.6 libpthread.so.0 'libstdc++.so.6'* ld-linux-x86-64.so.2; do
+  # Patterns, expanded in trixie's library directory (libstdc++.so.6 is a link to its versioned file).
+  local libs=(libc.so.6 libdl.so.2 libgcc_s.so.1 libm.so.6 libpthread.so.0 'libstdc++.so.6*' ld-linux-x86-64.so.2)
+  for lib in "${libs[@]}"; do
     cp -a "$work/trixie/usr/lib/x86_64-linux-gnu/"$lib "$rt/usr/lib/x86_64-linux-gnu/"
   done
   ln -s usr/lib "$rt/lib"
@@ -92,21 +105,16 @@ make_stand_ins() {
   printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' >"$rt/etc/passwd"
   printf 'root:x:0:\nnonroot:x:65532:\n' >"$rt/etc/group"
 
-  commit_base() { # DIR NAME [buildah config flags…]
-    local dir=$1 name=$2 ctr
-    shift 2
-    buildah rmi --force "$name" >/dev/null 2>&1 || true
-    ctr=$(buildah from scratch)
-    buildah copy --quiet "$ctr" "$dir" / >/dev/null
-    buildah config "$@" "$ctr"
-    buildah commit --quiet "$ctr" "$name" >/dev/null
-    buildah rm "$ctr" >/dev/null
-  }
   commit_base "$work/node-base" "docker.io/library/$node_base" --env PATH=/usr/local/bin:/usr/bin:/bin
   commit_base "$rt" "$runtime_base" --user 65532:65532 --workingdir /home/nonroot
 }
 # always: never a stand-in left in local storage under the same name by an earlier run.
-if $real_bases; then pull=always bases_kind='real bases'; else make_stand_ins; pull=never bases_kind='stand-in bases'; fi
+if $real_bases; then
+  pull=always bases_kind='real bases'
+else
+  make_stand_ins
+  pull=never bases_kind='stand-in bases'
+fi
 
 step 'buildah build, the Dockerfile as written'
 # The previous check's image goes first: re-tagging would leave it behind, untagged, at every run.
@@ -115,8 +123,8 @@ buildah rmi --force "$image" >/dev/null 2>&1 || true
   --build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)" .)
 
 step 'the image config'
-config=$(buildah inspect --type image "$image" |
-  node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.stringify(JSON.parse(s).OCIv1.config)))')
+config=$(node -e 'console.log(JSON.stringify(JSON.parse(process.argv[1]).OCIv1.config))' \
+  "$(buildah inspect --type image "$image")")
 echo "$config"
 expect_config() { grep -q -- "$1" <<<"$config" || fail "image config lacks $1"; }
 expect_config '"User":"65532:65532"'
@@ -143,7 +151,7 @@ mkdir -p "$root/config" "$root/proc" "$root/sys" "$root/dev"
 ro=$work/rootfs-ro
 mkdir -p "$ro"
 port=$((20000 + RANDOM % 20000))
-mapfile -t entrypoint < <(grep -o '"[^"]*"' <<<"$(sed -n 's/.*"Entrypoint":\[\([^]]*\)\].*/\1/p' <<<"$config")" | tr -d '"')
+mapfile -t entrypoint < <(node -e 'for (const arg of JSON.parse(process.argv[1]).Entrypoint) console.log(arg)' "$config")
 # A private mount namespace: the image's root bind-mounted read-only, /config read-only, /proc, /sys (read-only)
 # and /dev as a runtime gives them; then chroot to it as 65532 (no effective capabilities) with an empty
 # environment, in the image's working directory.
@@ -185,9 +193,11 @@ token=$(sed -n 's/^  token: *//p' "$here/fixtures/token-workers.yaml" | tr -d '"
 expect_status 200 /healthz
 expect_status 200 /readyz
 expect_status 401 /ignition
-expect_status 200 /ignition -H "Authorization: Bearer $token"
-curl -s -H "Authorization: Bearer $token" "$base/ignition" | grep -q '"version": *"3.4.0"' ||
-  fail '/ignition did not serve the workers payload'
+answer=$(curl -s -w '\n%{http_code}' -H "Authorization: Bearer $token" "$base/ignition")
+status=${answer##*$'\n'}
+[[ $status == 200 ]] || fail "GET /ignition with the demo token answered $status, expected 200"
+grep -q '"version": *"3.4.0"' <<<"$answer" || fail '/ignition did not serve the workers payload'
+echo 'GET /ignition with the demo token: 200, the workers payload'
 curl -s "http://127.0.0.1:$((port + 1))/metrics" | grep -q '^kindling_http_requests_total' ||
   fail '/metrics has no request counter'
 echo 'GET /metrics: kindling_http_requests_total present'
