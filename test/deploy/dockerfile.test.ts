@@ -154,11 +154,12 @@ describe('Dockerfile: runtime stage', () => {
     expect(all(final, 'CMD').every((cmd) => cmd.exec !== undefined)).toBe(true);
   });
 
-  it('passes node only options it accepts, keeps the young generation from shrinking and maps node on large pages', () => {
+  it('passes node only options it accepts, keeps the young generation from shrinking, maps node on large pages and widens the inlining budget', () => {
     const flags = imageNodeFlags(read('Dockerfile'));
     expect(flags).toContain('--min-semi-space-size=16');
     // 'silent': a host without transparent huge pages must not put a non-JSON line among the logs.
     expect(flags).toContain('--use-largepages=silent');
+    expect(flags).toContain('--max-inlined-bytecode-size-cumulative=4000');
     // node refuses to start on an option it does not know: each one is tried on this node.
     for (const flag of flags) {
       const run = spawnSync(process.execPath, [flag, '-e', ''], { encoding: 'utf8' });
