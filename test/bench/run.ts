@@ -1,4 +1,4 @@
-// npm run bench [-- --strict --duration=2 --rounds=5 --warmup=1 --connections=32 --pools=1000
+// npm run bench [-- --strict --duration=2 --rounds=9 --warmup=1 --connections=32 --pools=1000
 //                  --load-generator=wrk|autocannon --no-instructions]
 //
 // Builds dist/ (npm run build) and starts everything on loopback (kindling from dist/ and a raw node:http
@@ -27,7 +27,7 @@ const { values } = parseArgs({
   options: {
     strict: { type: 'boolean', default: false },
     duration: { type: 'string', default: '2' },
-    rounds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '9' },
     warmup: { type: 'string', default: '1' },
     connections: { type: 'string', default: '32' },
     pools: { type: 'string', default: '1000' },

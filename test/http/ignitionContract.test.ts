@@ -267,6 +267,21 @@ describe('GET /ignition: the HTTP contract', () => {
     for (let i = 0; i < 5; i++) expect((await get(bearer(tokens.token))).status).toBe(200);
   });
 
+  it('a request without a token spends no failed lookup: the address is not locked out by it', async () => {
+    const { get, bearer, tokens } = setup({ burst: 3 });
+    for (let i = 0; i < 10; i++) {
+      const refused = await get({});
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toMatchObject({ error: 'ERR_UNAUTHORIZED' });
+    }
+    expect((await get(bearer(tokens.token))).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await get(bearer(randomUUID()))).status).toBe(503);
+    expect(await (await get(bearer(randomUUID()))).json()).toMatchObject({ error: 'ERR_TOKEN_UNKNOWN' });
+    expect(await (await get(bearer(tokens.token))).json()).toMatchObject({ error: 'ERR_RATE_LIMITED' });
+    // Out of budget, the address is still told that a request without a token will never succeed.
+    expect((await get({})).status).toBe(401);
+  });
+
   it.each(['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'])('405 with Allow for %s', async (method) => {
     const { get, bearer, tokens } = setup();
     const response = await get(bearer(tokens.token), { method });

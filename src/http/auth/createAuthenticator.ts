@@ -35,9 +35,14 @@ export interface AuthenticatorOptions {
   onRateLimited?: () => void;
 }
 
+// One object for every request without a credential: nothing in it depends on the request.
+const UNAUTHORIZED: Authentication = { ok: false, code: 'ERR_UNAUTHORIZED' };
+
 /**
  * Who is asking, from the bearer token alone: the same checks for every route a machine calls (/ignition,
- * /cloud-config, /advertise). Failed lookups spend the address's failure budget.
+ * /cloud-config, /advertise). Failed lookups and per-machine tokens that fail to verify spend the address's
+ * failure budget; a missing or malformed header does not: it cannot guess a token, and one machine or
+ * health check sending none must not lock the other machines behind the same NAT address out of a boot.
  *
  * A pool token (a UUID) is answered synchronously: a hash and a map lookup, nothing allocated on the way
  * to a success but the result. A per-machine token (a compact JWS) is verified first (asynchronously: jose),
@@ -80,6 +85,7 @@ export function createAuthenticator({ store, isLoaded, limiter, onRateLimited }:
     remoteAddress: string,
   ): Authentication | Promise<Authentication> {
     if (!isLoaded()) return { ok: false, code: 'ERR_NOT_READY' };
+    if (authorization === undefined) return UNAUTHORIZED;
     if (limiter.blocked(remoteAddress)) {
       onRateLimited?.();
       return { ok: false, code: 'ERR_RATE_LIMITED' };
@@ -100,8 +106,7 @@ export function createAuthenticator({ store, isLoaded, limiter, onRateLimited }:
       if (credential !== undefined && looksLikeJws(credential)) {
         return authenticateMachine(credential, remoteAddress);
       }
-      limiter.fail(remoteAddress);
-      return { ok: false, code: 'ERR_UNAUTHORIZED' };
+      return UNAUTHORIZED;
     }
     const found = store.lookup(tokenHash);
     if (!found.ok) return refuse(found, tokenHash, remoteAddress);

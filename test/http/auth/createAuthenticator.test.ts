@@ -38,17 +38,30 @@ describe('createAuthenticator: pool tokens', () => {
   });
 
   it.each([
-    [
-      'a stub-shaped header that holds no UUID',
-      (token: string) => `Bearer ${token.slice(0, 35)}g`,
-      'ERR_UNAUTHORIZED',
-    ],
     ['an unknown token', () => `Bearer ${randomUUID()}`, 'ERR_TOKEN_UNKNOWN'],
     ['an unknown token in upper case', () => `Bearer ${randomUUID().toUpperCase()}`, 'ERR_TOKEN_UNKNOWN'],
-    ['no header', () => undefined, 'ERR_UNAUTHORIZED'],
+    [
+      'an unknown token in base64',
+      () => `Bearer ${Buffer.from(randomUUID()).toString('base64')}`,
+      'ERR_TOKEN_UNKNOWN',
+    ],
   ])('refuses %s, counting exactly one failure', (_, header, code) => {
-    const { token, ask, failures } = setup();
-    expect(ask(header(token))).toMatchObject({ ok: false, code });
+    const { ask, failures } = setup();
+    expect(ask(header())).toMatchObject({ ok: false, code });
     expect(failures).toEqual(['192.0.2.7']);
+  });
+
+  // Nothing there could be a token, so nothing was guessed: such requests (a health check, a client without
+  // its stub's header) must not use up the budget of an address that machines may share behind a NAT.
+  it.each([
+    ['no header', () => undefined],
+    ['a stub-shaped header that holds no UUID', (token: string) => `Bearer ${token.slice(0, 35)}g`],
+    ['another scheme', (token: string) => `Basic ${Buffer.from(`u:${token}`).toString('base64')}`],
+    ['a bearer that is no UUID, its base64 or a JWS', () => 'Bearer not-a-token'],
+    ['an empty bearer', () => 'Bearer '],
+  ])('refuses %s with 401, counting no failure', (_, header) => {
+    const { token, ask, failures } = setup();
+    expect(ask(header(token))).toMatchObject({ ok: false, code: 'ERR_UNAUTHORIZED' });
+    expect(failures).toEqual([]);
   });
 });
