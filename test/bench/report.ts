@@ -25,7 +25,10 @@ export interface BenchResults {
   loadGenerator: string;
   connections: number;
   durationSeconds: number;
+  /** Paired rounds a row runs at least, and at most while its median's 95 % interval is wider than `precision`. */
   rounds: number;
+  maxRounds: number;
+  precision: number;
   throughput: ThroughputRow[];
   startup?: StartupResult;
   storm?: StormResults;
@@ -83,8 +86,8 @@ export function formatReport(r: BenchResults): string {
   out.push(
     `kindling bench, ${r.date}: Node ${r.node}, ${r.cpus} cores (load average ${n(r.loadAverage[0], 1)} at ` +
       `the start, ${n(r.loadAverage[1], 1)} at the end), ${r.pinning}; ${r.loadGenerator}, ` +
-      `${r.connections} keep-alive connections, ${r.rounds} interleaved runs of ${r.durationSeconds} s per server, ` +
-      'plain HTTP on loopback',
+      `${r.connections} keep-alive connections, ${r.rounds} interleaved runs of ${r.durationSeconds} s per server ` +
+      `(up to ${r.maxRounds} while the ratio's 95 % interval is wider than ${r.precision}), plain HTTP on loopback`,
     `command: ${r.command}`,
     '',
     '### GET /ignition: kindling beside a raw node:http server serving the same bytes from a Map',
@@ -99,6 +102,8 @@ export function formatReport(r: BenchResults): string {
         'p50',
         'p99',
         'ratio',
+        '95 % interval',
+        'rounds',
         'best-run ratio',
         'per CPU-s ratio',
       ],
@@ -111,12 +116,15 @@ export function formatReport(r: BenchResults): string {
         ms(row.raw.best.p50Ms),
         ms(row.raw.best.p99Ms),
         n(row.ratio, 2),
+        row.ratioInterval.map((x) => n(x, 2)).join('–'),
+        String(row.kindling.rounds.length),
         n(row.bestRatio, 2),
         n(row.cpuRatio, 2),
       ]),
     ),
     '(req/s, p50, p99: the best run of each server; ratio, the target: the median over rounds of kindling ' +
-      "over raw in req/s, each round's two runs back to back; best-run ratio: kindling's best run over raw's, " +
+      "over raw in req/s, each round's two runs back to back, with the median's distribution-free 95 % " +
+      "interval; best-run ratio: kindling's best run over raw's, " +
       'which may be minutes apart; per CPU-s ratio: requests per second of server CPU time over all runs)',
   );
   for (const row of r.throughput.filter((row) => row.problems.length > 0)) {

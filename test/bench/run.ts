@@ -1,10 +1,10 @@
-// npm run bench [-- --strict --duration=2 --rounds=9 --warmup=1 --connections=32 --pools=1000
-//                  --load-generator=wrk|autocannon --no-instructions]
+// npm run bench [-- --strict --duration=2 --rounds=9 --max-rounds=21 --precision=0.1 --warmup=1 --connections=32
+//                  --pools=1000 --load-generator=wrk|autocannon --no-instructions]
 //
 // Builds dist/ (npm run build) and starts everything on loopback (kindling from dist/ and a raw node:http
 // server in child processes, a kube-apiserver for the watch latency when KUBEBUILDER_ASSETS is set), prints
 // Markdown tables on stdout, progress on stderr, and writes every number to test/bench/results/latest.json.
-// Exits 1 when a target is missed only with --strict. Takes about 9 minutes on two cores, 4 1/2 of them
+// Exits 1 when a target is missed only with --strict. Takes 9 to 17 minutes on two cores, 4 1/2 of them
 // the callgrind counts (--no-instructions skips them).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -28,6 +28,8 @@ const { values } = parseArgs({
     strict: { type: 'boolean', default: false },
     duration: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '9' },
+    'max-rounds': { type: 'string', default: '21' },
+    precision: { type: 'string', default: '0.1' },
     warmup: { type: 'string', default: '1' },
     connections: { type: 'string', default: '32' },
     pools: { type: 'string', default: '1000' },
@@ -36,6 +38,15 @@ const { values } = parseArgs({
   },
 });
 const durationSeconds = Number(values.duration);
+const [rounds, maxRounds, precision] = [values.rounds, values['max-rounds'], values.precision].map(
+  Number,
+) as [number, number, number];
+if (!(rounds >= 1) || !(maxRounds >= rounds) || (maxRounds - rounds) % 2 !== 0 || !(precision > 0)) {
+  process.stderr.write(
+    '--rounds must be 1 or more, --max-rounds as many or more by an even number, --precision above 0\n',
+  );
+  process.exit(2);
+}
 const connections = Number(values.connections);
 const poolCount = Number(values.pools);
 
@@ -60,7 +71,9 @@ try {
     connections,
     durationSeconds,
     warmupSeconds: Number(values.warmup),
-    rounds: Number(values.rounds),
+    rounds,
+    maxRounds,
+    precision,
     instructions: values.instructions,
   });
   const { result: startup, pools, dir } = await measureStartup(pinning, work, poolCount, 256 * KiB);
@@ -76,7 +89,9 @@ try {
     loadGenerator: load.name,
     connections,
     durationSeconds,
-    rounds: Number(values.rounds),
+    rounds,
+    maxRounds,
+    precision,
     throughput,
     startup,
     storm,

@@ -8,7 +8,7 @@ import type { Pinning } from './cpus.ts';
 import type { LoadGenerator, LoadResult } from './loadGenerator.ts';
 import { writePools } from './payloads.ts';
 import { makeScenarios, type Scenario } from './scenarios.ts';
-import { percentile, progress } from './stats.ts';
+import { medianInterval, percentile, progress } from './stats.ts';
 
 /** One server's numbers for one scenario over every round. */
 export interface ServerRuns {
@@ -30,6 +30,8 @@ export interface ThroughputRow {
    * run beside it (the two ran back to back, so under much the same load from the rest of the machine).
    */
   ratio: number;
+  /** The median's 95 % interval (distribution-free, from the rounds' order statistics). */
+  ratioInterval: [number, number];
   /** kindling's best round over the raw server's best round, which may be minutes apart. */
   bestRatio: number;
   /** The same for requests per CPU-second. */
@@ -53,7 +55,14 @@ export interface ThroughputOptions {
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;
+  /** Rounds each row runs at least. */
   rounds: number;
+  /**
+   * Rounds a row may run while the median's 95 % interval is wider than `precision`: on a shared machine the
+   * large payloads' rounds spread by a half (memory bandwidth), and a few more rounds settle their median.
+   */
+  maxRounds: number;
+  precision: number;
   /** Also count instructions per request under callgrind (when valgrind is installed). */
   instructions?: boolean;
 }
@@ -83,7 +92,9 @@ function problemsOf(result: LoadResult, scenario: Scenario): string[] {
  * interleaved (kindling, raw, raw, kindling, …) so that a slow spell on the machine hits both alike.
  */
 export async function measureThroughput(options: ThroughputOptions): Promise<ThroughputRow[]> {
-  const { pinning, load, work, connections, durationSeconds, warmupSeconds, rounds, instructions } = options;
+  const { pinning, load, work, connections, durationSeconds, warmupSeconds, rounds, maxRounds, precision } =
+    options;
+  const { instructions } = options;
   const dir = join(work, 'throughput');
   const answers = join(work, 'answers');
   mkdirSync(dir);
@@ -128,7 +139,16 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
       };
       if (warmupSeconds > 0)
         for (const name of ['kindling', 'raw'] as const) await measure(name, warmupSeconds);
-      for (let round = 0; round < rounds; round++) {
+      const ratios = () =>
+        runs.kindling.map((k, i) => k.requestsPerSecond / (runs.raw[i]?.requestsPerSecond ?? NaN));
+      const settled = () => {
+        const [low, high] = medianInterval(ratios());
+        return high - low <= precision;
+      };
+      // The stopping rule looks at the interval's width only, never at the target, so it leans neither way.
+      // Extra rounds come in pairs, so that an odd count keeps the median a middle round.
+      const more = (round: number) => round < maxRounds && ((round - rounds) % 2 === 1 || !settled());
+      for (let round = 0; round < rounds || more(round); round++) {
         for (const name of round % 2 === 0
           ? (['kindling', 'raw'] as const)
           : (['raw', 'kindling'] as const)) {
@@ -152,10 +172,8 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
         status: scenario.status,
         kindling: k,
         raw: r,
-        ratio: percentile(
-          k.rounds.map((rps, i) => rps / (r.rounds[i] ?? Number.NaN)),
-          50,
-        ),
+        ratio: percentile(ratios(), 50),
+        ratioInterval: medianInterval(ratios()),
         bestRatio: k.best.requestsPerSecond / r.best.requestsPerSecond,
         cpuRatio: k.requestsPerCpuSecond / r.requestsPerCpuSecond,
         problems: [...new Set(problems)],
@@ -163,8 +181,9 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
       const row = rows.at(-1) as ThroughputRow;
       progress(
         `${scenario.label.padEnd(22)} kindling ${Math.round(k.best.requestsPerSecond)} req/s, ` +
-          `raw ${Math.round(r.best.requestsPerSecond)} req/s (best of ${rounds}); ` +
-          `ratio ${row.ratio.toFixed(2)} (median of paired rounds), ${row.bestRatio.toFixed(2)} (best rounds)`,
+          `raw ${Math.round(r.best.requestsPerSecond)} req/s (best of ${k.rounds.length}); ` +
+          `ratio ${row.ratio.toFixed(2)} (median of paired rounds, 95 % interval ` +
+          `${row.ratioInterval.map((x) => x.toFixed(2)).join('–')}), ${row.bestRatio.toFixed(2)} (best rounds)`,
       );
     }
   } finally {
