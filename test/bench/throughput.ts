@@ -88,13 +88,22 @@ function problemsOf(result: LoadResult, scenario: Scenario): string[] {
 }
 
 /**
- * Each scenario against kindling and the raw server in alternation: a warm-up each, then `rounds` runs each,
- * interleaved (kindling, raw, raw, kindling, …) so that a slow spell on the machine hits both alike.
+ * Each scenario against kindling and the raw server in alternation: a warm-up each, then `rounds` runs each
+ * (more, up to `maxRounds`, while the ratio's interval is wider than `precision`), interleaved (kindling, raw,
+ * raw, kindling, …) so that a slow spell on the machine hits both alike.
  */
-export async function measureThroughput(options: ThroughputOptions): Promise<ThroughputRow[]> {
-  const { pinning, load, work, connections, durationSeconds, warmupSeconds, rounds, maxRounds, precision } =
-    options;
-  const { instructions } = options;
+export async function measureThroughput({
+  pinning,
+  load,
+  work,
+  connections,
+  durationSeconds,
+  warmupSeconds,
+  rounds,
+  maxRounds,
+  precision,
+  instructions,
+}: ThroughputOptions): Promise<ThroughputRow[]> {
   const dir = join(work, 'throughput');
   const answers = join(work, 'answers');
   mkdirSync(dir);
